@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+
+namespace Vega.Lite.Core.IO;
+
+/// <summary>Passes reads through while computing the SHA-256 and length of every byte read.</summary>
+public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long BytesRead { get; private set; }
+
+    /// <summary>The SHA-256 of everything read so far; call once, at the end.</summary>
+    public byte[] GetHash() => _hash.GetHashAndReset();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        Account(buffer[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        var n = await inner.ReadAsync(buffer, ct);
+        Account(buffer.Span[..n]);
+        return n;
+    }
+
+    private void Account(ReadOnlySpan<byte> data)
+    {
+        _hash.AppendData(data);
+        BytesRead += data.Length;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            if (!leaveOpen)
+            {
+                inner.Dispose();
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

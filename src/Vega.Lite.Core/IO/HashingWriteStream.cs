@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+
+namespace Vega.Lite.Core.IO;
+
+/// <summary>Passes writes through while computing the SHA-256 and length of every byte written.</summary>
+public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+    public long BytesWritten { get; private set; }
+
+    /// <summary>The SHA-256 of everything written so far; call once, at the end.</summary>
+    public byte[] GetHash() => _hash.GetHashAndReset();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        BytesWritten += buffer.Length;
+        inner.Write(buffer);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        _hash.AppendData(buffer.Span);
+        BytesWritten += buffer.Length;
+        return inner.WriteAsync(buffer, ct);
+    }
+
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            if (!leaveOpen)
+            {
+                inner.Dispose();
+            }
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+
+namespace Vega.Lite.Core.Native;
+
+/// <summary>libzstd streaming API (zstd.h, v1.4.0+ "advanced" API).</summary>
+internal static unsafe partial class Zstd
+{
+    static Zstd() => NativeLibraries.EnsureResolver();
+
+    /// <summary>ZSTD_cParameter (only the values used here).</summary>
+    internal enum CParameter
+    {
+        CompressionLevel = 100,
+        ChecksumFlag = 201,
+        NbWorkers = 400,
+    }
+
+    /// <summary>ZSTD_EndDirective.</summary>
+    internal enum EndDirective
+    {
+        Continue = 0,
+        Flush = 1,
+        End = 2,
+    }
+
+    /// <summary>ZSTD_inBuffer.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct InBuffer
+    {
+        public void* Src;
+        public nuint Size;
+        public nuint Pos;
+    }
+
+    /// <summary>ZSTD_outBuffer.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct OutBuffer
+    {
+        public void* Dst;
+        public nuint Size;
+        public nuint Pos;
+    }
+
+    /// <summary>ZSTD_bounds.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Bounds
+    {
+        public nuint Error;
+        public int LowerBound;
+        public int UpperBound;
+    }
+
+    internal static bool IsError(nuint code) => ZSTD_isError(code) != 0;
+
+    internal static string GetErrorName(nuint code) =>
+        Marshal.PtrToStringUTF8((IntPtr)ZSTD_getErrorName(code)) ?? $"zstd error {code}";
+
+    internal static string VersionString() => Marshal.PtrToStringUTF8((IntPtr)ZSTD_versionString()) ?? "?";
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    private static partial uint ZSTD_isError(nuint code);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    private static partial byte* ZSTD_getErrorName(nuint code);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    private static partial byte* ZSTD_versionString();
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial int ZSTD_minCLevel();
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial int ZSTD_maxCLevel();
+
+    // --- compression ---
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial Bounds ZSTD_cParam_getBounds(CParameter param);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial ZstdCCtxHandle ZSTD_createCCtx();
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_freeCCtx(IntPtr cctx);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_CCtx_setParameter(ZstdCCtxHandle cctx, CParameter param, int value);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_compressStream2(ZstdCCtxHandle cctx, OutBuffer* output, InBuffer* input, EndDirective endOp);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_CStreamOutSize();
+
+    // --- decompression ---
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial ZstdDCtxHandle ZSTD_createDCtx();
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_freeDCtx(IntPtr dctx);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_decompressStream(ZstdDCtxHandle dctx, OutBuffer* output, InBuffer* input);
+
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_DStreamInSize();
+}
