@@ -1,0 +1,14 @@
+namespace Vega.Lite.Core.Nix;
+
+/// <summary>Kind of a file system object in a NAR.</summary>
+public enum NarEntryType
+{
+    /// <summary>A regular file (possibly executable).</summary>
+    Regular,
+
+    /// <summary>A directory.</summary>
+    Directory,
+
+    /// <summary>A symbolic link.</summary>
+    Symlink,
+}
