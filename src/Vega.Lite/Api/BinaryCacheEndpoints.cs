@@ -1,0 +1,126 @@
+using System.Text;
+using Vega.Lite.Auth;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Http;
+using Vega.Lite.Metadata;
+using Vega.Lite.Storage;
+
+namespace Vega.Lite.Api;
+
+/// <summary>The Nix binary-cache read side: <c>nix-cache-info</c>, narinfo and NAR, for GET and HEAD.</summary>
+internal static class BinaryCacheEndpoints
+{
+    public const string VisibilityHeader = "X-Attic-Cache-Visibility";
+    private static readonly string[] GetAndHead = ["GET", "HEAD"];
+
+    public static IEndpointRouteBuilder MapBinaryCache(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/{cache}/nix-cache-info", GetAndHead, GetCacheInfoAsync);
+        app.MapMethods("/{cache}/{file}", GetAndHead, GetNarInfoAsync);
+        app.MapMethods("/{cache}/nar/{file}", GetAndHead, GetNarAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetCacheInfoAsync(string cache, HttpContext context, CacheAccess access)
+    {
+        if (!PathNames.IsValidCacheName(cache))
+        {
+            return PathNames.InvalidCacheName(cache);
+        }
+        var (record, error) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Pull, context.RequestAborted);
+        if (error is not null)
+        {
+            return error;
+        }
+        MarkVisibility(context, record!);
+        var body = $"WantMassQuery: 1\nStoreDir: {record!.StoreDir}\nPriority: {record.Priority}\n";
+        return Results.Bytes(Encoding.UTF8.GetBytes(body), "text/x-nix-cache-info");
+    }
+
+    private static async Task<IResult> GetNarInfoAsync(
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, NarInfoCache narInfos)
+    {
+        if (!PathNames.IsValidCacheName(cache))
+        {
+            return PathNames.InvalidCacheName(cache);
+        }
+        if (!PathNames.TrySplit(file, "narinfo", out var hash))
+        {
+            return ApiError.NotFound;
+        }
+        if (!PathNames.IsValidStorePathHash(hash))
+        {
+            return ApiError.InvalidStorePathHash(hash);
+        }
+        var ct = context.RequestAborted;
+        // Flow C: existence first, then permission (Attic's order: 404 means absent for everyone).
+        var record = await caches.GetAsync(cache, ct);
+        if (record is null)
+        {
+            return ApiError.NoSuchObject;
+        }
+        if (!narInfos.TryGet(cache, hash, out var body))
+        {
+            var generation = narInfos.Generation;
+            var stored = await metadata.FindObjectAsync(cache, hash, ct);
+            if (stored is null)
+            {
+                return ApiError.NoSuchObject;
+            }
+            body = ServedNarInfo.Render(record, stored);
+            narInfos.Store(cache, hash, body, generation);
+        }
+        if (CacheAccess.AuthorizeExisting(context, record, CachePermissionBit.Pull) is { } denied)
+        {
+            return denied;
+        }
+        MarkVisibility(context, record);
+        return Results.Bytes(body, "text/x-nix-narinfo");
+    }
+
+    private static async Task<IResult> GetNarAsync(
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage)
+    {
+        if (!PathNames.IsValidCacheName(cache))
+        {
+            return PathNames.InvalidCacheName(cache);
+        }
+        if (NixUploadNames.TryParse(file, out _, out _))
+        {
+            return await NixUploadEndpoints.HeadUploadedNarAsync(cache, file, context);
+        }
+        if (!PathNames.TrySplit(file, "nar", out var hash))
+        {
+            return ApiError.NotFound;
+        }
+        if (!PathNames.IsValidStorePathHash(hash))
+        {
+            return ApiError.InvalidStorePathHash(hash);
+        }
+        var ct = context.RequestAborted;
+        var record = await caches.GetAsync(cache, ct);
+        var chunks = record is null ? null : await metadata.GetNarChunksForDownloadAsync(cache, hash, ct);
+        if (record is null || chunks is null)
+        {
+            return ApiError.NoSuchObject;
+        }
+        if (CacheAccess.AuthorizeExisting(context, record, CachePermissionBit.Pull) is { } denied)
+        {
+            return denied;
+        }
+        if (!chunks.IsComplete)
+        {
+            return ApiError.IncompleteNar;
+        }
+        MarkVisibility(context, record);
+        return new NarStreamResult(storage, chunks);
+    }
+
+    private static void MarkVisibility(HttpContext context, CacheRecord cache)
+    {
+        if (cache.IsPublic)
+        {
+            context.Response.Headers[VisibilityHeader] = "public";
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Vega.Lite.Core.Caches;
+using Vega.Lite.Core.Nix;
+
+namespace Vega.Lite.Api;
+
+/// <summary>Validation of the names in binary-cache URLs, done before any lookup.</summary>
+internal static class PathNames
+{
+    /// <summary>Attic answers a bad cache name in a path with a plain-text 400 (axum's path rejection).</summary>
+    public static IResult InvalidCacheName(string cache) =>
+        Results.Text($"Invalid URL: \"{(cache.Length > 60 ? cache[..60] + "…" : cache)}\" is not a valid cache name", statusCode: 400);
+
+    public static bool IsValidCacheName(string cache) => CacheName.IsValid(cache);
+
+    /// <summary>
+    /// Splits <c>{hash}.{suffix}</c> at the first dot, as Attic does. False (→ 404) when the suffix differs;
+    /// the hash is returned unvalidated so the caller can tell a malformed hash (→ 400) apart.
+    /// </summary>
+    public static bool TrySplit(string file, string suffix, out string hash)
+    {
+        var dot = file.IndexOf('.');
+        hash = dot < 0 ? file : file[..dot];
+        return dot >= 0 && file.AsSpan(dot + 1).SequenceEqual(suffix);
+    }
+
+    public static bool IsValidStorePathHash(string hash) => StorePathHash.IsValid(hash);
+}

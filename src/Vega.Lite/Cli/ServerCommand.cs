@@ -1,0 +1,68 @@
+using Vega.Lite.Config;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Metadata;
+
+namespace Vega.Lite.Cli;
+
+/// <summary>atticd's modes: serve (monolithic / api-server), run migrations, or check a configuration.</summary>
+internal static class ServerCommand
+{
+    public static async Task<int> RunAsync(CommandLine commandLine, Func<string, string?> env)
+    {
+        if (commandLine.Mode == "monolithic" && ConfigLoader.NeedsFirstStart(commandLine.ConfigPath, env))
+        {
+            FirstStart.Run(env, commandLine.Listen, Console.Out);
+        }
+        var config = ConfigLoader.Load(commandLine.ConfigPath, env);
+        switch (commandLine.Mode)
+        {
+            case "check-config":
+                Check(config, commandLine.Listen);
+                Console.WriteLine($"The configuration in {config.Source} is valid.");
+                return 0;
+            case "db-migrations":
+                new SqliteDatabase(config.Database.Url).Migrate();
+                Console.WriteLine("Database migrations applied.");
+                return 0;
+            case "garbage-collector" or "garbage-collector-once":
+                await Console.Error.WriteLineAsync($"error: --mode {commandLine.Mode} is not available yet (garbage collection comes with the storage work)");
+                return 2;
+        }
+        Check(config, commandLine.Listen);
+        if (commandLine.Mode == "monolithic")
+        {
+            new SqliteDatabase(config.Database.Url).Migrate();
+        }
+        var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env));
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Everything that can be checked without serving: listen address, signing key, database URL, storage type.</summary>
+    private static void Check(ServerConfig config, string? listenOverride)
+    {
+        ServerHost.ParseListen(listenOverride ?? config.Listen);
+        try
+        {
+            JwtKey.FromBase64Setting(config.Jwt.Signing.SettingName, config.Jwt.Signing.Base64Value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"{config.Source}: jwt.signing.{config.Jwt.Signing.SettingName}: {e.Message}");
+        }
+        if (!SqliteDatabase.IsSupportedUrl(config.Database.Url) && !config.Database.Url.StartsWith("postgres", StringComparison.Ordinal))
+        {
+            throw new ConfigException($"{config.Source}: database.url must be a sqlite:// or postgresql:// URL");
+        }
+    }
+
+    /// <summary>Honours the <c>RUST_LOG</c> levels atticd users already set (error, warn, info, debug, trace).</summary>
+    private static LogLevel LogLevelFromEnvironment(Func<string, string?> env) => (env("RUST_LOG") ?? "").ToLowerInvariant() switch
+    {
+        var v when v.Contains("trace") => LogLevel.Trace,
+        var v when v.Contains("debug") => LogLevel.Debug,
+        var v when v.Contains("warn") => LogLevel.Warning,
+        var v when v.Contains("error") => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+}

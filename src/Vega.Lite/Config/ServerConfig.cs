@@ -1,0 +1,64 @@
+namespace Vega.Lite.Config;
+
+/// <summary>The server configuration, with Attic's keys and defaults (attic-api.md §8.2).</summary>
+internal sealed record ServerConfig
+{
+    public required string Listen { get; init; }
+    public required IReadOnlyList<string> AllowedHosts { get; init; }
+    public string? ApiEndpoint { get; init; }
+    public string? SubstituterEndpoint { get; init; }
+    public bool SoftDeleteCaches { get; init; }
+    public bool RequireProofOfPossession { get; init; } = true;
+    public long MaxNarInfoSize { get; init; } = 1_048_576;
+    public required DatabaseConfig Database { get; init; }
+    public required StorageConfig Storage { get; init; }
+    public required ChunkingConfig Chunking { get; init; }
+    public required CompressionConfig Compression { get; init; }
+    public required GarbageCollectionConfig GarbageCollection { get; init; }
+    public required JwtConfig Jwt { get; init; }
+
+    /// <summary>Where the config came from, for messages: a path, or the environment variable's name.</summary>
+    public required string Source { get; init; }
+}
+
+internal sealed record DatabaseConfig(string Url, bool Heartbeat);
+
+internal abstract record StorageConfig;
+
+internal sealed record LocalStorageConfig(string Path) : StorageConfig;
+
+internal sealed record S3StorageConfig(string Region, string Bucket, string? Endpoint, string? AccessKeyId, string? SecretAccessKey)
+    : StorageConfig;
+
+/// <summary>Attic's FastCDC parameters; threshold 0 turns chunking off, 1 chunks every NAR.</summary>
+internal sealed record ChunkingConfig(long NarSizeThreshold, int MinSize, int AvgSize, int MaxSize);
+
+internal enum CompressionType { None, Zstd, Xz, Brotli }
+
+internal sealed record CompressionConfig(CompressionType Type, int? Level)
+{
+    /// <summary>The name narinfo's <c>Compression:</c> field uses for this type.</summary>
+    public string NarInfoName => Type switch
+    {
+        CompressionType.None => "none",
+        CompressionType.Zstd => "zstd",
+        CompressionType.Xz => "xz",
+        _ => "br",
+    };
+
+    /// <summary>Attic's defaults: zstd 8, xz 2, brotli 5.</summary>
+    public int EffectiveLevel => Level ?? Type switch
+    {
+        CompressionType.Zstd => 8,
+        CompressionType.Xz => 2,
+        CompressionType.Brotli => 5,
+        _ => 0,
+    };
+}
+
+internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan DefaultRetentionPeriod);
+
+internal sealed record JwtConfig(string? BoundIssuer, IReadOnlyList<string>? BoundAudiences, JwtSigningConfig Signing);
+
+/// <summary>Exactly one of Attic's three key settings, by its TOML key name, with its base64 value.</summary>
+internal sealed record JwtSigningConfig(string SettingName, string Base64Value);

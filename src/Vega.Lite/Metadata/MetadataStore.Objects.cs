@@ -1,0 +1,104 @@
+namespace Vega.Lite.Metadata;
+
+internal sealed partial class MetadataStore
+{
+    /// <summary>The store path in the named live cache, with its valid NAR; null when there is none.</summary>
+    public async Task<StoredObject?> FindObjectAsync(string cacheName, string storePathHash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            """
+            SELECT o.store_path_hash, o.store_path, o."references", o.deriver, o.ca,
+                   n.nar_hash, n.nar_size, n.compression, n.id
+            FROM object o
+            JOIN cache c ON c.id = o.cache_id
+            JOIN nar n ON n.id = o.nar_id
+            WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+            """);
+        command.Parameters.AddWithValue("$cache", cacheName);
+        command.Parameters.AddWithValue("$hash", storePathHash);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new StoredObject(
+            StorePathHash: reader.GetString(0),
+            StorePath: reader.GetString(1),
+            References: JsonColumns.Read(reader.GetString(2)),
+            Deriver: NullableString(reader, 3),
+            Ca: NullableString(reader, 4),
+            NarHash: reader.GetString(5),
+            NarSize: reader.GetInt64(6),
+            Compression: reader.GetString(7),
+            NarId: reader.GetInt64(8));
+    }
+
+    /// <summary>
+    /// The chunks of the NAR behind a store path, in order, and marks the object as accessed (LRU for GC).
+    /// Null when the path is not in the cache.
+    /// </summary>
+    public async Task<NarChunks?> GetNarChunksForDownloadAsync(string cacheName, string storePathHash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        long objectId, narId;
+        string compression;
+        await using (var find = Command(connection,
+            """
+            SELECT o.id, n.id, n.compression
+            FROM object o
+            JOIN cache c ON c.id = o.cache_id
+            JOIN nar n ON n.id = o.nar_id
+            WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+            """))
+        {
+            find.Parameters.AddWithValue("$cache", cacheName);
+            find.Parameters.AddWithValue("$hash", storePathHash);
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+            objectId = reader.GetInt64(0);
+            narId = reader.GetInt64(1);
+            compression = reader.GetString(2);
+        }
+        await using (var touch = Command(connection, "UPDATE object SET last_accessed_at = $now WHERE id = $id"))
+        {
+            touch.Parameters.AddWithValue("$now", Now);
+            touch.Parameters.AddWithValue("$id", objectId);
+            await touch.ExecuteNonQueryAsync(ct);
+        }
+        return new NarChunks(narId, compression, await ReadChunkLocationsAsync(connection, narId, ct));
+    }
+
+    /// <summary>
+    /// Makes a store path visible in a cache, pointing at a stored NAR: an upsert on (cache, hash), so a
+    /// re-upload replaces the metadata and resets the times, as Attic does.
+    /// </summary>
+    public async Task UpsertObjectAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            """
+            INSERT INTO object (cache_id, nar_id, store_path_hash, store_path, "references", system, deriver, sigs, ca,
+                                created_at, last_accessed_at, created_by)
+            VALUES ($cache, $nar, $hash, $path, $refs, NULL, $deriver, $sigs, $ca, $now, NULL, $by)
+            ON CONFLICT (cache_id, store_path_hash) DO UPDATE SET
+                nar_id = excluded.nar_id, store_path = excluded.store_path, "references" = excluded."references",
+                system = NULL, deriver = excluded.deriver, sigs = excluded.sigs, ca = excluded.ca,
+                created_at = excluded.created_at, last_accessed_at = NULL, created_by = excluded.created_by
+            """);
+        command.Parameters.AddWithValue("$cache", cacheId);
+        command.Parameters.AddWithValue("$nar", narId);
+        command.Parameters.AddWithValue("$hash", metadata.StorePathHash);
+        command.Parameters.AddWithValue("$path", metadata.StorePath);
+        command.Parameters.AddWithValue("$refs", JsonColumns.Write(metadata.References));
+        command.Parameters.AddWithValue("$deriver", (object?)metadata.Deriver ?? DBNull.Value);
+        command.Parameters.AddWithValue("$sigs", JsonColumns.Write(metadata.Sigs));
+        command.Parameters.AddWithValue("$ca", (object?)metadata.Ca ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", Now);
+        command.Parameters.AddWithValue("$by", (object?)metadata.CreatedBy ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+
+namespace Vega.Lite.Metadata;
+
+/// <summary>
+/// Opens connections to the SQLite metadata database and runs its migrations. WAL journal and
+/// <c>synchronous=FULL</c>: a committed transaction survives a crash of the process or of the machine.
+/// </summary>
+internal sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    public SqliteDatabase(string databaseUrl)
+    {
+        var path = ParseSqliteUrl(databaseUrl);
+        if (path != ":memory:")
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = path == ":memory:" ? SqliteOpenMode.Memory : SqliteOpenMode.ReadWriteCreate,
+            Cache = path == ":memory:" ? SqliteCacheMode.Shared : SqliteCacheMode.Default,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>Accepts Attic's SQLite URLs: <c>sqlite:///abs/path.db?mode=rwc</c>, <c>sqlite://rel.db</c>, <c>sqlite://:memory:</c>.</summary>
+    public static string ParseSqliteUrl(string url)
+    {
+        if (!url.StartsWith("sqlite:", StringComparison.Ordinal))
+        {
+            throw new NotSupportedException(
+                $"database URL \"{Redact(url)}\": only sqlite:// URLs are supported so far (PostgreSQL comes with multi-replica support)");
+        }
+        var rest = url["sqlite:".Length..];
+        if (rest.StartsWith("//", StringComparison.Ordinal))
+        {
+            rest = rest[2..];
+        }
+        var query = rest.IndexOf('?');
+        if (query >= 0)
+        {
+            rest = rest[..query];
+        }
+        if (rest.Length == 0)
+        {
+            throw new ArgumentException($"database URL \"{url}\" names no file");
+        }
+        return Uri.UnescapeDataString(rest);
+    }
+
+    public static bool IsSupportedUrl(string url) => url.StartsWith("sqlite:", StringComparison.Ordinal);
+
+    private static string Redact(string url)
+    {
+        var at = url.IndexOf('@');
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        return at > 0 && scheme > 0 && at > scheme ? url[..(scheme + 3)] + "…" + url[at..] : url;
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Applies every embedded migration not yet recorded, each in its own transaction.</summary>
+    public void Migrate()
+    {
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, "CREATE TABLE IF NOT EXISTS vega_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);");
+        var applied = new HashSet<string>();
+        using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT name FROM vega_migrations";
+            using var reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                applied.Add(reader.GetString(0));
+            }
+        }
+        foreach (var (name, sql) in LoadMigrations())
+        {
+            if (applied.Contains(name))
+            {
+                continue;
+            }
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, sql, transaction);
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO vega_migrations (name, applied_at) VALUES ($name, unixepoch())";
+            record.Parameters.AddWithValue("$name", name);
+            record.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+
+    /// <summary>Configures a connection the way every request wants it (WAL is persistent; this is per connection).</summary>
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static IEnumerable<(string Name, string Sql)> LoadMigrations()
+    {
+        var assembly = typeof(SqliteDatabase).Assembly;
+        const string prefix = "Vega.Lite.Metadata.Migrations.";
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            yield return (resource[prefix.Length..], reader.ReadToEnd());
+        }
+    }
+}

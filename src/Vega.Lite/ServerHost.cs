@@ -1,0 +1,70 @@
+using System.Net;
+using Vega.Lite.Api;
+using Vega.Lite.Auth;
+using Vega.Lite.Config;
+using Vega.Lite.Http;
+using Vega.Lite.Ingest;
+using Vega.Lite.Metadata;
+using Vega.Lite.Storage;
+
+namespace Vega.Lite;
+
+/// <summary>Builds the web application from a configuration: services, middleware and the route table.</summary>
+internal static class ServerHost
+{
+    public static WebApplication Build(ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information)
+    {
+        var listen = ParseListen(listenOverride ?? config.Listen);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // NARs can be gigabytes; small bodies are capped where they are read
+            kestrel.Listen(listen);
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddFilter("Microsoft", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SqliteDatabase(config.Database.Url));
+        services.AddSingleton<MetadataStore>();
+        services.AddSingleton<CacheDirectory>();
+        services.AddSingleton<NarInfoCache>();
+        services.AddSingleton<IBlobStorage>(_ => CreateStorage(config.Storage));
+        services.AddSingleton<TokenAuthority>(sp =>
+            new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
+        services.AddSingleton<CacheAccess>();
+        services.AddSingleton(sp => new NarIngester(sp.GetRequiredService<IBlobStorage>(), config.Compression));
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorBoundary>();
+        app.UseMiddleware<HostFilter>();
+        app.UseMiddleware<NotFoundFallback>();
+        app.MapRoot();
+        app.MapCacheConfig();
+        app.MapBinaryCache();
+        app.MapNixUpload();
+        return app;
+    }
+
+    public static IPEndPoint ParseListen(string listen) =>
+        IPEndPoint.TryParse(listen, out var endpoint) && (listen.Contains(':') || endpoint.Port != 0)
+            ? endpoint
+            : throw new ConfigException($"listen address \"{listen}\" is not an IP:port socket address such as [::]:8080 or 127.0.0.1:8080");
+
+    private static IBlobStorage CreateStorage(StorageConfig storage) => storage switch
+    {
+        LocalStorageConfig local => new LocalBlobStorage(local.Path),
+        S3StorageConfig => throw new ConfigException("[storage] type = \"s3\" is not available yet: use type = \"local\""),
+        _ => throw new ConfigException("unknown storage type"),
+    };
+}

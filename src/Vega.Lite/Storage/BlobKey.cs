@@ -1,0 +1,17 @@
+namespace Vega.Lite.Storage;
+
+/// <summary>Blob keys are <c>&lt;uuid&gt;.chunk</c>, as in Attic: generated here, validated before any path is built.</summary>
+internal static class BlobKey
+{
+    private const string Suffix = ".chunk";
+    private const int UuidLength = 36;
+
+    public static string New() => Guid.NewGuid().ToString("D") + Suffix;
+
+    /// <summary>True only for a lowercase UUID followed by <c>.chunk</c>: no separators, no dots, no traversal.</summary>
+    public static bool IsValid(string key) =>
+        key.Length == UuidLength + Suffix.Length
+        && key.EndsWith(Suffix, StringComparison.Ordinal)
+        && !key.AsSpan(0, UuidLength).ContainsAnyExcept("0123456789abcdef-")
+        && Guid.TryParseExact(key.AsSpan(0, UuidLength), "D", out _);
+}

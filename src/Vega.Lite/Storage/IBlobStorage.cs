@@ -1,0 +1,28 @@
+namespace Vega.Lite.Storage;
+
+/// <summary>
+/// Where compressed NAR chunks live. A write becomes a blob only when committed (durable first, then visible);
+/// an abandoned upload leaves nothing. Local files now, S3 next.
+/// </summary>
+internal interface IBlobStorage
+{
+    /// <summary>Starts a new blob; write to <see cref="IBlobUpload.Content"/>, then commit or dispose.</summary>
+    Task<IBlobUpload> BeginUploadAsync(CancellationToken ct);
+
+    /// <summary>Opens a committed blob for reading from <paramref name="offset"/>; null when it does not exist.</summary>
+    Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct);
+
+    Task<bool> ExistsAsync(string key, CancellationToken ct);
+
+    /// <summary>Deletes a blob; one that is already gone counts as deleted.</summary>
+    Task DeleteAsync(string key, CancellationToken ct);
+}
+
+/// <summary>A blob being written. Disposing without <see cref="CommitAsync"/> discards it.</summary>
+internal interface IBlobUpload : IAsyncDisposable
+{
+    Stream Content { get; }
+
+    /// <summary>Makes the written bytes durable and returns the new blob's key.</summary>
+    Task<string> CommitAsync(CancellationToken ct);
+}

@@ -1,0 +1,159 @@
+using System.Runtime.InteropServices;
+
+namespace Vega.Lite.Storage;
+
+/// <summary>
+/// Blobs as files under a root, in Attic's layout: <c>ROOT/a/ab/ab…chunk</c> with <c>ROOT/VERSION</c> holding 1.
+/// Writes go to <c>ROOT/.tmp</c>, are fsynced, renamed into place and the directory fsynced: a blob either
+/// exists whole or not at all, whatever crashes when.
+/// </summary>
+internal sealed partial class LocalBlobStorage : IBlobStorage
+{
+    private readonly string _root;
+    private readonly string _tmp;
+
+    public LocalBlobStorage(string root)
+    {
+        _root = Path.GetFullPath(root);
+        _tmp = Path.Combine(_root, ".tmp");
+        Directory.CreateDirectory(_tmp);
+        var version = Path.Combine(_root, "VERSION");
+        if (!File.Exists(version))
+        {
+            File.WriteAllText(version, "1");
+        }
+        // Leftovers of writes cut by a crash: never committed, so nothing refers to them.
+        foreach (var stale in Directory.EnumerateFiles(_tmp))
+        {
+            File.Delete(stale);
+        }
+    }
+
+    public Task<IBlobUpload> BeginUploadAsync(CancellationToken ct)
+    {
+        var tempPath = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".tmp");
+        var stream = new FileStream(tempPath, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        });
+        return Task.FromResult<IBlobUpload>(new LocalUpload(this, tempPath, stream));
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (FileNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+        if (offset > 0)
+        {
+            stream.Seek(offset, SeekOrigin.Begin);
+        }
+        return Task.FromResult<Stream?>(stream);
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key)); // no error when the file is already gone
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
+    internal string PathOf(string key)
+    {
+        if (!BlobKey.IsValid(key))
+        {
+            throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
+        }
+        return Path.Combine(_root, key[..1], key[..2], key);
+    }
+
+    private async Task<string> CommitAsync(string tempPath, FileStream stream, CancellationToken ct)
+    {
+        await stream.FlushAsync(ct);
+        stream.Flush(flushToDisk: true);
+        await stream.DisposeAsync();
+        var key = BlobKey.New();
+        var final = PathOf(key);
+        var directory = Path.GetDirectoryName(final)!;
+        Directory.CreateDirectory(directory);
+        File.Move(tempPath, final);
+        FsyncDirectory(directory);
+        return key;
+    }
+
+    private static void FsyncDirectory(string directory)
+    {
+        var fd = Open(directory, 0x10000 /* O_DIRECTORY */ | 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        }
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    private sealed class LocalUpload(LocalBlobStorage owner, string tempPath, FileStream stream) : IBlobUpload
+    {
+        private bool _committed;
+
+        public Stream Content => stream;
+
+        public async Task<string> CommitAsync(CancellationToken ct)
+        {
+            var key = await owner.CommitAsync(tempPath, stream, ct);
+            _committed = true;
+            return key;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_committed)
+            {
+                await stream.DisposeAsync();
+                File.Delete(tempPath);
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+global using System.Net;
+global using Vega.Lite.Tests.Support;
+global using Xunit;

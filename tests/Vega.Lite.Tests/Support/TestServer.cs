@@ -1,0 +1,121 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vega.Lite.Config;
+using Vega.Lite.Core.Caches;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Metadata;
+
+namespace Vega.Lite.Tests.Support;
+
+/// <summary>
+/// The real server (Kestrel, SQLite, local storage) on 127.0.0.1 with a free port and a private directory; tokens
+/// are minted with its own HS256 key.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly JwtKey _key;
+
+    private TestServer(WebApplication app, string directory, JwtKey key, Uri address)
+    {
+        _app = app;
+        Directory = directory;
+        _key = key;
+        Address = address;
+    }
+
+    public string Directory { get; }
+    public Uri Address { get; }
+    public string StorageDirectory => Path.Combine(Directory, "storage");
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TestServer> StartAsync(string extraToml = "")
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "vega-test-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var toml = $"""
+            listen = "127.0.0.1:0"
+            {extraToml}
+            [database]
+            url = "sqlite://{directory}/server.db"
+            [storage]
+            type = "local"
+            path = "{directory}/storage"
+            [compression]
+            type = "zstd"
+            level = 3
+            [jwt.signing]
+            token-hs256-secret-base64 = "{Convert.ToBase64String(secret)}"
+            """;
+        var config = ConfigReader.Read(toml, "test.toml", _ => null);
+        new SqliteDatabase(config.Database.Url).Migrate();
+        var app = ServerHost.Build(config, null, LogLevel.Warning);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, directory, JwtKey.Hs256(secret), new Uri(address));
+    }
+
+    /// <summary>A token with the given bits on the given pattern (several patterns: in order).</summary>
+    public string Token(params (string Pattern, CachePermission Permission)[] grants) => Token(null, grants);
+
+    public string Token(string? subject, params (string Pattern, CachePermission Permission)[] grants)
+    {
+        var claims = new TokenClaims(grants.Select(g => KeyValuePair.Create(CacheNamePattern.Parse(g.Pattern), g.Permission)))
+        {
+            Subject = subject,
+            ExpiresAt = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+        };
+        return new TokenSigner(_key).Sign(claims);
+    }
+
+    public static readonly CachePermission All = new(true, true, true, true, true, true, true);
+    public static readonly CachePermission PullOnly = CachePermission.None with { Pull = true };
+    public static readonly CachePermission PushOnly = CachePermission.None with { Push = true };
+    public static readonly CachePermission PullPush = CachePermission.None with { Pull = true, Push = true };
+
+    public string RootToken => Token(("*", All));
+
+    public HttpClient Client(string? token = null, bool basic = false)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = basic
+                ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(":" + token)))
+                : new AuthenticationHeaderValue("bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>Creates a cache with the root token, as `attic cache create` does.</summary>
+    public async Task CreateCacheAsync(string name, bool isPublic = false, string keypair = "\"Generate\"")
+    {
+        using var client = Client(RootToken);
+        using var response = await client.PostAsync($"/_api/v1/cache-config/{name}", Json(
+            $$"""{"keypair":{{keypair}},"is_public":{{(isPublic ? "true" : "false")}},"store_dir":"/nix/store","priority":41,"upstream_cache_key_names":["cache.nixos.org-1"]}"""));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
