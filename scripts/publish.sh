@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Publishes the single Native AOT executable `vega-lite` into the directory given (default: artifacts/bin).
+# Native AOT needs net9.0 on these machines (see README); warnings (trim/AOT included) are errors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-artifacts/bin}
+dotnet publish src/Vega.Lite/Vega.Lite.csproj -f net9.0 -r linux-x64 -c Release --nologo -v quiet -o "$out"
+ls -l "$out/vega-lite"

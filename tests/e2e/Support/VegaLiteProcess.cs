@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Vega.Lite.E2E.Support;
+
+/// <summary>
+/// The published AOT binary (path in VEGA_LITE_BIN), started on a free 127.0.0.1 port with its own config and
+/// data directory, and stopped (killed if it will not stop) when disposed.
+/// </summary>
+public sealed class VegaLiteProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _log = new();
+
+    private VegaLiteProcess(Process process, string directory, string configPath, int port)
+    {
+        _process = process;
+        Directory = directory;
+        ConfigPath = configPath;
+        Port = port;
+    }
+
+    public string Directory { get; }
+    public string ConfigPath { get; }
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    public static string Binary =>
+        Environment.GetEnvironmentVariable("VEGA_LITE_BIN") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException(
+                "VEGA_LITE_BIN must name the published AOT binary (tests/run-all.sh publishes it and sets this)");
+
+    /// <summary>A config for a fresh data directory: HS256 key, SQLite and local storage inside it.</summary>
+    public static string WriteConfig(string directory, string extraToml = "")
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        var path = Path.Combine(directory, "server.toml");
+        File.WriteAllText(path,
+            $"""
+            listen = "127.0.0.1:0"
+            {extraToml}
+            [database]
+            url = "sqlite://{directory}/server.db?mode=rwc"
+            [storage]
+            type = "local"
+            path = "{directory}/storage"
+            [jwt.signing]
+            token-hs256-secret-base64 = "{secret}"
+            """);
+        return path;
+    }
+
+    public static async Task<VegaLiteProcess> StartAsync(string? directory = null, string extraToml = "")
+    {
+        directory ??= Path.Combine(Path.GetTempPath(), "vega-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        var configPath = Path.Exists(Path.Combine(directory, "server.toml"))
+            ? Path.Combine(directory, "server.toml")
+            : WriteConfig(directory, extraToml);
+        var port = FreePort();
+        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-f", configPath, "-l", $"127.0.0.1:{port}", "--mode", "monolithic" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start vega-lite");
+        var server = new VegaLiteProcess(process, directory, configPath, port);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilServingAsync(TimeSpan.FromSeconds(20));
+        return server;
+    }
+
+    /// <summary>Runs the binary's own make-token against this server's config.</summary>
+    public async Task<string> MakeTokenAsync(params string[] flags)
+    {
+        var result = await Processes.RunAsync(Binary, ["-f", ConfigPath, "make-token", "--sub", "e2e", "--validity", "1 hour", .. flags]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(result.Describe("make-token"));
+        }
+        return result.Stdout.Trim();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    private async Task WaitUntilServingAsync(TimeSpan limit)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"vega-lite exited with {_process.ExitCode}:\n{Log}");
+            }
+            try
+            {
+                using var response = await client.GetAsync(BaseUrl + "/");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"vega-lite did not answer within {limit}:\n{Log}");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        _process.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
