@@ -46,6 +46,9 @@ internal static class ServerHost
         services.AddSingleton(sp => new NarIngester(sp.GetRequiredService<IBlobStorage>(), config.Compression));
 
         var app = builder.Build();
+        // Fail at start, not on the first request, when the storage root or the signing key is unusable.
+        app.Services.GetRequiredService<IBlobStorage>();
+        app.Services.GetRequiredService<TokenAuthority>();
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<HostFilter>();
         app.UseMiddleware<NotFoundFallback>();
