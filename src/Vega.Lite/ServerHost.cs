@@ -49,9 +49,7 @@ internal static class ServerHost
         // Fail at start, not on the first request, when the storage root or the signing key is unusable.
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
-        app.UseMiddleware<ErrorBoundary>();
-        app.UseMiddleware<HostFilter>();
-        app.UseMiddleware<NotFoundFallback>();
+        app.UseMiddleware<RequestGate>();
         app.MapRoot();
         app.MapCacheConfig();
         app.MapBinaryCache();

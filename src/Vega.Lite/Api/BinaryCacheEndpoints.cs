@@ -63,12 +63,12 @@ internal static class BinaryCacheEndpoints
         {
             var generation = narInfos.Generation;
             var stored = await metadata.FindObjectAsync(cache, hash, ct);
-            if (stored is null)
-            {
-                return ApiError.NoSuchObject;
-            }
-            body = ServedNarInfo.Render(record, stored);
+            body = stored is null ? [] : ServedNarInfo.Render(record, stored);
             narInfos.Store(cache, hash, body, generation);
+        }
+        if (body.Length == 0)
+        {
+            return ApiError.NoSuchObject;
         }
         if (CacheAccess.AuthorizeExisting(context, record, CachePermissionBit.Pull) is { } denied)
         {

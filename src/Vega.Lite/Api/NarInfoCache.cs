@@ -4,7 +4,8 @@ namespace Vega.Lite.Api;
 
 /// <summary>
 /// Rendered, signed narinfo bytes per (cache, store path hash): rendered and signed once, then served from memory.
-/// Dropped for one path on upload, for a whole cache when its key or settings change.
+/// A miss is remembered too (as an empty body), so probing for absent paths costs no query. Dropped for one path
+/// on upload, for a whole cache when its key or settings change; bounded per cache.
 /// </summary>
 internal sealed class NarInfoCache
 {
@@ -13,6 +14,7 @@ internal sealed class NarInfoCache
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _byCache = new(StringComparer.Ordinal);
     private long _generation;
 
+    /// <summary>The cached answer: true with the body, or true with an empty body for a known miss.</summary>
     public bool TryGet(string cacheName, string storePathHash, out byte[] body)
     {
         if (_byCache.TryGetValue(cacheName, out var entries) && entries.TryGetValue(storePathHash, out body!))

@@ -11,7 +11,7 @@ namespace Vega.Lite.Api;
 /// </summary>
 internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IResult
 {
-    private const int ReadSize = 128 * 1024;
+    private const int ReadSize = 1024 * 1024;
 
     public async Task ExecuteAsync(HttpContext context)
     {

@@ -55,7 +55,9 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
                 Access = FileAccess.Read,
                 Share = FileShare.ReadWrite | FileShare.Delete,
                 BufferSize = 0,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+                // Synchronous reads: NARs are read from the page cache in large slices, and an inline read beats a
+                // thread-pool hop per slice.
+                Options = FileOptions.SequentialScan,
             });
         }
         catch (FileNotFoundException)

@@ -58,6 +58,21 @@ public sealed class NixUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_remembered_miss_is_forgotten_when_the_path_is_uploaded()
+    {
+        var nar = TestNar.File("later", "arrives later");
+        using var client = Pusher();
+        for (var i = 0; i < 2; i++)
+        {
+            using var miss = await client.GetAsync($"/up/{nar.Hash}.narinfo");
+            await Expect.Error(miss, 404, "NoSuchObject");
+        }
+        await NixUploads.Upload(client, "up", nar, "zstd");
+        using var hit = await client.GetAsync($"/up/{nar.Hash}.narinfo");
+        Assert.Equal(HttpStatusCode.OK, hit.StatusCode);
+    }
+
+    [Fact]
     public async Task The_empty_references_line_keeps_its_space_and_HEAD_has_no_body()
     {
         var nar = TestNar.File("leaf", "x");
