@@ -8,6 +8,9 @@ root=$PWD
 results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
+echo "== prerequisites (Debian packages, installed when missing)"
+bash scripts/install-test-deps.sh
+
 echo "== build (warnings are errors)"
 dotnet build Vega.Lite.sln -c Release -f net10.0 --nologo -v quiet
 
