@@ -1,4 +1,3 @@
-using System.Buffers;
 using Vega.Lite.Core.Native;
 
 namespace Vega.Lite.Core.Compression;
@@ -8,13 +7,9 @@ namespace Vega.Lite.Core.Compression;
 /// <see cref="Flush"/> ends the current block so everything written so far can be decoded;
 /// disposing ends the frame. Not thread-safe.
 /// </summary>
-public sealed class ZstdCompressStream : Stream
+public sealed class ZstdCompressStream : NativeCompressStream
 {
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
     private readonly ZstdCCtxHandle _cctx;
-    private byte[]? _output;
-    private bool _disposed;
 
     /// <param name="inner">Destination of the compressed bytes.</param>
     /// <param name="level">zstd level, <c>ZSTD_minCLevel()</c> (negative) to <c>ZSTD_maxCLevel()</c> (22); 0 means the default (3).</param>
@@ -25,13 +20,8 @@ public sealed class ZstdCompressStream : Stream
     /// </param>
     /// <param name="leaveOpen">Keep <paramref name="inner"/> open when this stream is disposed.</param>
     public ZstdCompressStream(Stream inner, int level, int workers = 0, bool leaveOpen = false)
+        : base(inner, leaveOpen)
     {
-        ArgumentNullException.ThrowIfNull(inner);
-        if (!inner.CanWrite)
-        {
-            throw new ArgumentException("The inner stream must be writable.", nameof(inner));
-        }
-
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
         int min = Zstd.ZSTD_minCLevel();
         int max = Zstd.ZSTD_maxCLevel();
@@ -41,8 +31,6 @@ public sealed class ZstdCompressStream : Stream
         }
 
         workers = Math.Min(workers, MaxWorkers);
-        _inner = inner;
-        _leaveOpen = leaveOpen;
         _cctx = Zstd.ZSTD_createCCtx();
         if (_cctx.IsInvalid)
         {
@@ -64,8 +52,6 @@ public sealed class ZstdCompressStream : Stream
             _cctx.Dispose();
             throw;
         }
-
-        _output = ArrayPool<byte>.Shared.Rent((int)Zstd.ZSTD_CStreamOutSize());
     }
 
     /// <summary>
@@ -74,192 +60,7 @@ public sealed class ZstdCompressStream : Stream
     /// </summary>
     public static int MaxWorkers { get; } = QueryMaxWorkers();
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => !_disposed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
-    }
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        byte[] output = Output;
-        while (!buffer.IsEmpty)
-        {
-            Compress(buffer, Zstd.EndDirective.Continue, output, out int consumed, out int produced);
-            if (produced > 0)
-            {
-                _inner.Write(output, 0, produced);
-            }
-
-            buffer = buffer[consumed..];
-        }
-    }
-
-    public override void WriteByte(byte value) => Write([value]);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        byte[] output = Output;
-        while (!buffer.IsEmpty)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            Compress(buffer.Span, Zstd.EndDirective.Continue, output, out int consumed, out int produced);
-            if (produced > 0)
-            {
-                await _inner.WriteAsync(output.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
-            }
-
-            buffer = buffer[consumed..];
-        }
-    }
-
-    /// <summary>Emits all buffered data (<c>ZSTD_e_flush</c>) and flushes <c>inner</c>.</summary>
-    public override void Flush()
-    {
-        byte[] output = Output;
-        nuint remaining;
-        do
-        {
-            remaining = Compress(default, Zstd.EndDirective.Flush, output, out _, out int produced);
-            if (produced > 0)
-            {
-                _inner.Write(output, 0, produced);
-            }
-        }
-        while (remaining != 0);
-
-        _inner.Flush();
-    }
-
-    public override async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        byte[] output = Output;
-        nuint remaining;
-        do
-        {
-            remaining = Compress(default, Zstd.EndDirective.Flush, output, out _, out int produced);
-            if (produced > 0)
-            {
-                await _inner.WriteAsync(output.AsMemory(0, produced), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        while (remaining != 0);
-
-        await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        try
-        {
-            if (disposing && _output is not null)
-            {
-                byte[] output = _output;
-                nuint remaining;
-                do
-                {
-                    remaining = Compress(default, Zstd.EndDirective.End, output, out _, out int produced);
-                    if (produced > 0)
-                    {
-                        _inner.Write(output, 0, produced);
-                    }
-                }
-                while (remaining != 0);
-
-                _inner.Flush();
-            }
-        }
-        finally
-        {
-            ReleaseResources();
-            if (disposing && !_leaveOpen)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        try
-        {
-            if (_output is not null)
-            {
-                byte[] output = _output;
-                nuint remaining;
-                do
-                {
-                    remaining = Compress(default, Zstd.EndDirective.End, output, out _, out int produced);
-                    if (produced > 0)
-                    {
-                        await _inner.WriteAsync(output.AsMemory(0, produced)).ConfigureAwait(false);
-                    }
-                }
-                while (remaining != 0);
-
-                await _inner.FlushAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            ReleaseResources();
-            if (!_leaveOpen)
-            {
-                await _inner.DisposeAsync().ConfigureAwait(false);
-            }
-
-            GC.SuppressFinalize(this);
-        }
-    }
-
-    private byte[] Output
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _output!;
-        }
-    }
+    private protected override int OutputBufferSize => (int)Zstd.ZSTD_CStreamOutSize();
 
     private static int QueryMaxWorkers()
     {
@@ -276,10 +77,17 @@ public sealed class ZstdCompressStream : Stream
         }
     }
 
-    /// <summary>One <c>ZSTD_compressStream2</c> call into the start of <paramref name="output"/>.</summary>
-    /// <returns>zstd's hint: for Flush/End, 0 once everything has been emitted.</returns>
-    private unsafe nuint Compress(ReadOnlySpan<byte> input, Zstd.EndDirective directive, byte[] output, out int consumed, out int produced)
+    /// <summary>One <c>ZSTD_compressStream2</c> call; Flush/Finish are done once zstd reports 0 bytes left.</summary>
+    private protected override unsafe bool Encode(ReadOnlySpan<byte> input, EncodeMode mode, Span<byte> output, out int consumed, out int produced)
     {
+        Zstd.EndDirective directive = mode switch
+        {
+            EncodeMode.Run => Zstd.EndDirective.Continue,
+            EncodeMode.Flush => Zstd.EndDirective.Flush,
+            EncodeMode.Finish => Zstd.EndDirective.End,
+            _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+        };
+
         fixed (byte* src = input)
         fixed (byte* dst = output)
         {
@@ -293,18 +101,9 @@ public sealed class ZstdCompressStream : Stream
 
             consumed = (int)inBuffer.Pos;
             produced = (int)outBuffer.Pos;
-            return result;
+            return result == 0;
         }
     }
 
-    private void ReleaseResources()
-    {
-        _cctx.Dispose();
-        byte[]? output = _output;
-        _output = null;
-        if (output is not null)
-        {
-            ArrayPool<byte>.Shared.Return(output);
-        }
-    }
+    private protected override void ReleaseNative() => _cctx.Dispose();
 }
