@@ -35,7 +35,7 @@ public sealed class XzCompressStream : NativeCompressStream
 
     /// <summary>One <c>lzma_code</c> call (LZMA_RUN, LZMA_SYNC_FLUSH or LZMA_FINISH).</summary>
     /// <returns>True when liblzma reported LZMA_STREAM_END (a flush or finish is complete).</returns>
-    private protected override unsafe bool Encode(ReadOnlySpan<byte> input, EncodeMode mode, Span<byte> output, out int consumed, out int produced)
+    private protected override bool Encode(ReadOnlySpan<byte> input, EncodeMode mode, Span<byte> output, out int consumed, out int produced)
     {
         Lzma.Action action = mode switch
         {
@@ -45,43 +45,13 @@ public sealed class XzCompressStream : NativeCompressStream
             _ => throw new ArgumentOutOfRangeException(nameof(mode)),
         };
 
-        bool addedRef = false;
-        try
+        Lzma.Ret ret = _lzma.Code(input, output, action, out consumed, out produced);
+        return ret switch
         {
-            _lzma.DangerousAddRef(ref addedRef);
-            LzmaStream* strm = _lzma.Stream;
-            fixed (byte* src = input)
-            fixed (byte* dst = output)
-            {
-                strm->NextIn = src;
-                strm->AvailIn = (nuint)input.Length;
-                strm->NextOut = dst;
-                strm->AvailOut = (nuint)output.Length;
-
-                Lzma.Ret ret = Lzma.lzma_code(strm, action);
-
-                consumed = input.Length - (int)strm->AvailIn;
-                produced = output.Length - (int)strm->AvailOut;
-                strm->NextIn = null;
-                strm->AvailIn = 0;
-                strm->NextOut = null;
-                strm->AvailOut = 0;
-
-                return ret switch
-                {
-                    Lzma.Ret.Ok => false,
-                    Lzma.Ret.StreamEnd => true,
-                    _ => throw new IOException($"xz compression failed: {Lzma.Describe(ret)}"),
-                };
-            }
-        }
-        finally
-        {
-            if (addedRef)
-            {
-                _lzma.DangerousRelease();
-            }
-        }
+            Lzma.Ret.Ok => false,
+            Lzma.Ret.StreamEnd => true,
+            _ => throw new IOException($"xz compression failed: {Lzma.Describe(ret)}"),
+        };
     }
 
     private protected override void ReleaseNative() => _lzma.Dispose();

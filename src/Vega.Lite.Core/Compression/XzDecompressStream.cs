@@ -29,48 +29,18 @@ public sealed class XzDecompressStream : NativeDecompressStream
     private protected override string TruncatedMessage => "Truncated xz input";
 
     /// <summary>One <c>lzma_code</c> call: LZMA_RUN while <c>inner</c> has data, LZMA_FINISH after its end.</summary>
-    private protected override unsafe DecodeStatus Decode(ReadOnlySpan<byte> input, bool endOfInput, Span<byte> output, out int consumed, out int produced)
+    private protected override DecodeStatus Decode(ReadOnlySpan<byte> input, bool endOfInput, Span<byte> output, out int consumed, out int produced)
     {
         Lzma.Action action = endOfInput ? Lzma.Action.Finish : Lzma.Action.Run;
-        bool addedRef = false;
-        try
+        Lzma.Ret ret = _lzma.Code(input, output, action, out consumed, out produced);
+        // With LZMA_FINISH, LZMA_BUF_ERROR means no progress is possible: the input ended early.
+        return ret switch
         {
-            _lzma.DangerousAddRef(ref addedRef);
-            LzmaStream* strm = _lzma.Stream;
-            fixed (byte* src = input)
-            fixed (byte* dst = output)
-            {
-                strm->NextIn = src;
-                strm->AvailIn = (nuint)input.Length;
-                strm->NextOut = dst;
-                strm->AvailOut = (nuint)output.Length;
-
-                Lzma.Ret ret = Lzma.lzma_code(strm, action);
-
-                consumed = input.Length - (int)strm->AvailIn;
-                produced = output.Length - (int)strm->AvailOut;
-                strm->NextIn = null;
-                strm->AvailIn = 0;
-                strm->NextOut = null;
-                strm->AvailOut = 0;
-
-                // With LZMA_FINISH, LZMA_BUF_ERROR means no progress is possible: the input ended early.
-                return ret switch
-                {
-                    Lzma.Ret.Ok => DecodeStatus.Ok,
-                    Lzma.Ret.StreamEnd => DecodeStatus.End,
-                    Lzma.Ret.BufError when action == Lzma.Action.Finish => DecodeStatus.Truncated,
-                    _ => throw new InvalidDataException($"Invalid xz data: {Lzma.Describe(ret)}"),
-                };
-            }
-        }
-        finally
-        {
-            if (addedRef)
-            {
-                _lzma.DangerousRelease();
-            }
-        }
+            Lzma.Ret.Ok => DecodeStatus.Ok,
+            Lzma.Ret.StreamEnd => DecodeStatus.End,
+            Lzma.Ret.BufError when action == Lzma.Action.Finish => DecodeStatus.Truncated,
+            _ => throw new InvalidDataException($"Invalid xz data: {Lzma.Describe(ret)}"),
+        };
     }
 
     private protected override void ReleaseNative() => _lzma.Dispose();
