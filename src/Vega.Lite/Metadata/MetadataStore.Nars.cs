@@ -4,16 +4,18 @@ namespace Vega.Lite.Metadata;
 
 internal sealed partial class MetadataStore
 {
+    /// <summary>SQL condition on NAR row <c>n</c>: valid, and every one of its chunks exists and is valid.</summary>
+    private const string CompleteNar =
+        "n.state = 'V' AND n.num_chunks = (SELECT COUNT(*) FROM chunkref r JOIN chunk k ON k.id = r.chunk_id WHERE r.nar_id = n.id AND k.state = 'V')";
+
     /// <summary>A valid NAR with this hash whose chunks all exist, for whole-NAR dedup; null if none.</summary>
     public async Task<ExistingNar?> FindCompleteNarAsync(string narHash, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            """
+            $$"""
             SELECT n.id, n.nar_size, n.compression FROM nar n
-            WHERE n.nar_hash = $hash AND n.state = 'V'
-              AND n.num_chunks = (SELECT COUNT(*) FROM chunkref r JOIN chunk k ON k.id = r.chunk_id
-                                  WHERE r.nar_id = n.id AND k.state = 'V')
+            WHERE n.nar_hash = $hash AND {{CompleteNar}}
             ORDER BY n.id LIMIT 1
             """);
         command.Parameters.AddWithValue("$hash", narHash);
@@ -51,11 +53,9 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            """
+            $$"""
             SELECT n.id, n.nar_hash, n.nar_size FROM nix_upload u JOIN nar n ON n.id = u.nar_id
-            WHERE u.cache_id = $cache AND u.file_name = $file AND n.state = 'V'
-              AND n.num_chunks = (SELECT COUNT(*) FROM chunkref r JOIN chunk k ON k.id = r.chunk_id
-                                  WHERE r.nar_id = n.id AND k.state = 'V')
+            WHERE u.cache_id = $cache AND u.file_name = $file AND {{CompleteNar}}
             """);
         command.Parameters.AddWithValue("$cache", cacheId);
         command.Parameters.AddWithValue("$file", fileName);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Vega.Lite.Config;
 
 namespace Vega.Lite.Metadata;
 
@@ -37,7 +38,7 @@ internal sealed class SqliteDatabase
     {
         if (!url.StartsWith("sqlite:", StringComparison.Ordinal))
         {
-            throw new NotSupportedException(
+            throw new ConfigException(
                 $"database URL \"{Redact(url)}\": only sqlite:// URLs are supported so far (PostgreSQL comes with multi-replica support)");
         }
         var rest = url["sqlite:".Length..];
@@ -52,7 +53,7 @@ internal sealed class SqliteDatabase
         }
         if (rest.Length == 0)
         {
-            throw new ArgumentException($"database URL \"{url}\" names no file");
+            throw new ConfigException($"database URL \"{url}\" names no file");
         }
         return Uri.UnescapeDataString(rest);
     }

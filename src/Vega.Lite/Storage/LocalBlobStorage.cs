@@ -22,10 +22,21 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
         {
             File.WriteAllText(version, "1");
         }
-        // Leftovers of writes cut by a crash: never committed, so nothing refers to them.
-        foreach (var stale in Directory.EnumerateFiles(_tmp))
+        RemoveAbandonedWrites(DateTime.UtcNow - AbandonedAfter);
+    }
+
+    /// <summary>A temp file untouched this long is a write cut by a crash; younger ones may belong to a live process.</summary>
+    internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    /// <summary>Deletes temp files last written before <paramref name="cutoff"/>: never committed, so nothing refers to them.</summary>
+    internal void RemoveAbandonedWrites(DateTime cutoff)
+    {
+        foreach (var file in new DirectoryInfo(_tmp).EnumerateFiles())
         {
-            File.Delete(stale);
+            if (file.LastWriteTimeUtc < cutoff)
+            {
+                file.Delete();
+            }
         }
     }
 

@@ -128,4 +128,13 @@ public sealed class ConfigReaderTests
     [InlineData("sqlite://:memory:", ":memory:")]
     public void Sqlite_urls_in_attics_forms_are_understood(string url, string path) =>
         Assert.Equal(path, Vega.Lite.Metadata.SqliteDatabase.ParseSqliteUrl(url));
+
+    [Theory]
+    [InlineData("postgresql:///attic?host=/run/postgresql", "only sqlite")]
+    [InlineData("sqlite://", "names no file")]
+    public void Unsupported_database_urls_are_configuration_errors_not_crashes(string url, string expected)
+    {
+        var error = Assert.Throws<ConfigException>(() => Vega.Lite.Metadata.SqliteDatabase.ParseSqliteUrl(url));
+        Assert.Contains(expected, error.Message);
+    }
 }

@@ -56,8 +56,22 @@ public sealed class LocalBlobStorageTests : IDisposable
     public void Leftover_temp_files_from_a_crash_are_removed_at_start()
     {
         Directory.CreateDirectory(Path.Combine(_root, ".tmp"));
-        File.WriteAllText(Path.Combine(_root, ".tmp", "cut.tmp"), "partial");
+        var cut = Path.Combine(_root, ".tmp", "cut.tmp");
+        File.WriteAllText(cut, "partial");
+        File.SetLastWriteTimeUtc(cut, DateTime.UtcNow - LocalBlobStorage.AbandonedAfter - TimeSpan.FromMinutes(1));
         _ = new LocalBlobStorage(_root);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
+    }
+
+    [Fact]
+    public async Task A_write_in_flight_in_another_process_survives_a_start()
+    {
+        var running = new LocalBlobStorage(_root);
+        await using var upload = await running.BeginUploadAsync(default);
+        await upload.Content.WriteAsync("in flight"u8.ToArray());
+        _ = new LocalBlobStorage(_root); // a second process (replica, db-migrations) starting on the same storage
+        var key = await upload.CommitAsync(default);
+        await using var read = await running.OpenReadAsync(key, 0, default);
+        Assert.Equal("in flight", await new StreamReader(read!).ReadToEndAsync());
     }
 }
