@@ -54,6 +54,8 @@ internal static class ServerHost
         app.MapCacheConfig();
         app.MapBinaryCache();
         app.MapNixUpload();
+        app.MapUploadPath();
+        app.MapMissingPaths();
         return app;
     }
 

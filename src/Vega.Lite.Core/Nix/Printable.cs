@@ -3,7 +3,7 @@ using System.Text;
 namespace Vega.Lite.Core.Nix;
 
 /// <summary>Makes untrusted input safe to quote in an error message: escapes control bytes, truncates.</summary>
-internal static class Printable
+public static class Printable
 {
     private const int MaxLength = 80;
 

@@ -20,6 +20,8 @@ internal static class CacheConfigEndpoints
         app.MapGet("/_api/v1/cache-config/{cache}", GetAsync);
         app.MapGet("/{cache}/attic-cache-info", GetAsync);
         app.MapPost("/_api/v1/cache-config/{cache}", CreateAsync);
+        app.MapPatch("/_api/v1/cache-config/{cache}", CacheConfigureEndpoints.ConfigureAsync);
+        app.MapDelete("/_api/v1/cache-config/{cache}", CacheConfigureEndpoints.DestroyAsync);
         return app;
     }
 
@@ -54,14 +56,14 @@ internal static class CacheConfigEndpoints
         {
             return PathNames.InvalidCacheName(cache);
         }
-        if (CacheAccess.AuthorizeByToken(context, cache, CachePermissionBit.CreateCache) is { } denied)
-        {
-            return denied;
-        }
         var (request, invalid) = await JsonBodies.ReadAsync(context, AtticJsonContext.Default.CreateCacheRequest);
         if (invalid is not null)
         {
-            return invalid;
+            return invalid; // the body is read first, as axum's extractor does, so its errors come before auth's
+        }
+        if (CacheAccess.AuthorizeByToken(context, cache, CachePermissionBit.CreateCache) is { } denied)
+        {
+            return denied;
         }
         NixKeypair keypair;
         if (request!.Keypair.IsGenerate)

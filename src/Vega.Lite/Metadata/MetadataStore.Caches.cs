@@ -38,6 +38,65 @@ internal sealed partial class MetadataStore
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>Applies a configure (PATCH): only the fields that are set change. False when the cache is gone.</summary>
+    public async Task<bool> UpdateCacheAsync(long cacheId, CacheUpdate update, CancellationToken ct)
+    {
+        var assignments = new List<string>();
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection, "");
+        void Set(string column, object? value)
+        {
+            assignments.Add($"{column} = ${column}");
+            command.Parameters.AddWithValue("$" + column, value ?? DBNull.Value);
+        }
+        if (update.Keypair is not null)
+        {
+            Set("keypair", update.Keypair.ToSecretKeyString());
+        }
+        if (update.IsPublic is { } isPublic)
+        {
+            Set("is_public", isPublic);
+        }
+        if (update.StoreDir is not null)
+        {
+            Set("store_dir", update.StoreDir);
+        }
+        if (update.Priority is { } priority)
+        {
+            Set("priority", priority);
+        }
+        if (update.UpstreamCacheKeyNames is not null)
+        {
+            Set("upstream_cache_key_names", JsonColumns.Write(update.UpstreamCacheKeyNames));
+        }
+        if (update.RetentionPeriod is { } retention)
+        {
+            Set("retention_period", retention.Seconds);
+        }
+        if (assignments.Count == 0)
+        {
+            return true;
+        }
+        command.CommandText = $"UPDATE cache SET {string.Join(", ", assignments)} WHERE id = $id AND deleted_at IS NULL";
+        command.Parameters.AddWithValue("$id", cacheId);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Destroys a cache: soft (the row stays, marked deleted, its name never reusable) or hard (the row and its
+    /// objects go; their NARs are left for garbage collection). False when no live row was affected.
+    /// </summary>
+    public async Task<bool> DeleteCacheAsync(long cacheId, bool soft, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection, soft
+            ? "UPDATE cache SET deleted_at = $now WHERE id = $id AND deleted_at IS NULL"
+            : "DELETE FROM cache WHERE id = $id AND deleted_at IS NULL");
+        command.Parameters.AddWithValue("$id", cacheId);
+        command.Parameters.AddWithValue("$now", Now);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     private static CacheRecord ReadCache(SqliteDataReader reader)
     {
         var keypairText = reader.GetString(2);

@@ -24,6 +24,32 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>
+    /// Whole-NAR dedup: takes a hold on a complete NAR with this hash (so garbage collection leaves it alone while an
+    /// upload points a path at it) and returns it; null if there is none. Release the hold with <see cref="ReleaseNarAsync"/>.
+    /// </summary>
+    public async Task<ExistingNar?> HoldCompleteNarAsync(string narHash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            $$"""
+            UPDATE nar SET holders_count = holders_count + 1
+            WHERE id = (SELECT n.id FROM nar n WHERE n.nar_hash = $hash AND {{CompleteNar}} ORDER BY n.id LIMIT 1)
+            RETURNING id, nar_size, compression
+            """);
+        command.Parameters.AddWithValue("$hash", narHash);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new ExistingNar(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
+    }
+
+    public async Task ReleaseNarAsync(long narId)
+    {
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        await using var command = Command(connection, "UPDATE nar SET holders_count = MAX(holders_count - 1, 0) WHERE id = $id");
+        command.Parameters.AddWithValue("$id", narId);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>
     /// Records a NAR that `nix copy` PUT under a file name, in one transaction: a new NAR (one chunk) when
     /// <paramref name="stored"/> is given, else the existing <paramref name="existingNarId"/>; then the upload row.
     /// </summary>

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Vega.Lite.Metadata;
 
 internal sealed partial class MetadataStore
@@ -79,6 +81,49 @@ internal sealed partial class MetadataStore
     public async Task UpsertObjectAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
+        await UpsertObjectAsync(connection, transaction: null, cacheId, narId, metadata, ct);
+    }
+
+    /// <summary>
+    /// Records a NAR just stored as one chunk and the store path that points at it, in one transaction, so the
+    /// path becomes visible exactly when its NAR does.
+    /// </summary>
+    public async Task<long> RecordUploadedPathAsync(long cacheId, StoredNar stored, ObjectMetadata metadata, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        var narId = await InsertSingleChunkNarAsync(connection, transaction, stored, ct);
+        await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
+        await transaction.CommitAsync(ct);
+        return narId;
+    }
+
+    /// <summary>
+    /// Which of these store path hashes the cache holds with a complete NAR. A path whose NAR has lost a chunk
+    /// counts as missing, so a push uploads it again and repairs it.
+    /// </summary>
+    public async Task<HashSet<string>> FindPresentPathsAsync(long cacheId, IReadOnlyList<string> storePathHashes, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            $$"""
+            SELECT o.store_path_hash FROM object o JOIN nar n ON n.id = o.nar_id
+            WHERE o.cache_id = $cache AND o.store_path_hash IN (SELECT value FROM json_each($hashes)) AND {{CompleteNar}}
+            """);
+        command.Parameters.AddWithValue("$cache", cacheId);
+        command.Parameters.AddWithValue("$hashes", JsonColumns.Write(storePathHashes));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            present.Add(reader.GetString(0));
+        }
+        return present;
+    }
+
+    private async Task UpsertObjectAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
+    {
         await using var command = Command(connection,
             """
             INSERT INTO object (cache_id, nar_id, store_path_hash, store_path, "references", system, deriver, sigs, ca,
@@ -88,7 +133,7 @@ internal sealed partial class MetadataStore
                 nar_id = excluded.nar_id, store_path = excluded.store_path, "references" = excluded."references",
                 system = NULL, deriver = excluded.deriver, sigs = excluded.sigs, ca = excluded.ca,
                 created_at = excluded.created_at, last_accessed_at = NULL, created_by = excluded.created_by
-            """);
+            """, transaction);
         command.Parameters.AddWithValue("$cache", cacheId);
         command.Parameters.AddWithValue("$nar", narId);
         command.Parameters.AddWithValue("$hash", metadata.StorePathHash);

@@ -65,3 +65,15 @@ internal sealed record ObjectMetadata(
     IReadOnlyList<string> Sigs,
     string? Ca,
     string? CreatedBy);
+
+/// <summary>A configure (PATCH) of a cache: null fields stay as they are.</summary>
+internal sealed record CacheUpdate(
+    NixKeypair? Keypair,
+    bool? IsPublic,
+    string? StoreDir,
+    int? Priority,
+    IReadOnlyList<string>? UpstreamCacheKeyNames,
+    RetentionUpdate? RetentionPeriod);
+
+/// <summary>A new retention period: seconds, or null for the server's global default.</summary>
+internal sealed record RetentionUpdate(long? Seconds);

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Vega.Lite.Auth;
+using Vega.Lite.Core.Caches;
+using Vega.Lite.Core.Contracts.V1;
+using Vega.Lite.Core.Nix;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Metadata;
+
+namespace Vega.Lite.Api;
+
+/// <summary>
+/// <c>POST /_api/v1/get-missing-paths</c> (attic-api.md §3.5.5): which of the given store path hashes the cache
+/// lacks. Needs push, since it reveals a cache's contents. Duplicates are answered once, in request order.
+/// </summary>
+internal static class MissingPathsEndpoint
+{
+    public static IEndpointRouteBuilder MapMissingPaths(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/_api/v1/get-missing-paths", GetMissingPathsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetMissingPathsAsync(HttpContext context, CacheAccess access, MetadataStore metadata)
+    {
+        var ct = context.RequestAborted;
+        var (request, invalid) = await JsonBodies.ReadAsync(context, AtticJsonContext.Default.GetMissingPathsRequest);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (!CacheName.IsValid(request!.Cache))
+        {
+            return JsonBodies.Unprocessable($"cache: \"{Printable.Truncate(request.Cache)}\" is not a valid cache name");
+        }
+        if (request.StorePathHashes.FirstOrDefault(h => !StorePathHash.IsValid(h)) is { } badHash)
+        {
+            return JsonBodies.Unprocessable($"store_path_hashes: \"{Printable.Truncate(badHash)}\" is not a valid store path hash");
+        }
+        var (cache, denied) = await access.AuthorizeAsync(context, request.Cache, CachePermissionBit.Push, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var requested = request.StorePathHashes.Distinct(StringComparer.Ordinal).ToList();
+        var present = await metadata.FindPresentPathsAsync(cache!.Id, requested, ct);
+        var response = new GetMissingPathsResponse { MissingPaths = requested.Where(h => !present.Contains(h)).ToList() };
+        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(response, AtticJsonContext.Default.GetMissingPathsResponse), "application/json");
+    }
+}
