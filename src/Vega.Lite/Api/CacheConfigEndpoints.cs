@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vega.Lite.Auth;
 using Vega.Lite.Core.Tokens;
 using Vega.Lite.Config;
@@ -47,7 +46,7 @@ internal static class CacheConfigEndpoints
             UpstreamCacheKeyNames = [.. record.UpstreamCacheKeyNames],
             RetentionPeriod = new RetentionPeriodConfig(record.RetentionPeriod),
         };
-        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(body, AtticJsonContext.Default.CacheConfig), "application/json");
+        return JsonResults.Ok(body, AtticJsonContext.Wire.CacheConfig);
     }
 
     private static async Task<IResult> CreateAsync(string cache, HttpContext context, MetadataStore metadata, CacheDirectory caches)

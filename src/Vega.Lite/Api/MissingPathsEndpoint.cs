@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Vega.Lite.Auth;
 using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Contracts.V1;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.Core.Tokens;
+using Vega.Lite.Http;
 using Vega.Lite.Metadata;
 
 namespace Vega.Lite.Api;
@@ -44,6 +44,6 @@ internal static class MissingPathsEndpoint
         var requested = request.StorePathHashes.Distinct(StringComparer.Ordinal).ToList();
         var present = await metadata.FindPresentPathsAsync(cache!.Id, requested, ct);
         var response = new GetMissingPathsResponse { MissingPaths = requested.Where(h => !present.Contains(h)).ToList() };
-        return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(response, AtticJsonContext.Default.GetMissingPathsResponse), "application/json");
+        return JsonResults.Ok(response, AtticJsonContext.Wire.GetMissingPathsResponse);
     }
 }

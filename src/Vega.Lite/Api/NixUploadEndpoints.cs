@@ -110,6 +110,10 @@ internal static class NixUploadEndpoints
             }
             await using (pending)
             {
+                if (pending.InvalidReason is { } notANar)
+                {
+                    return ApiError.Request($"the uploaded NAR is not valid: {notANar}");
+                }
                 await body.CopyToAsync(Stream.Null, ct); // anything after the compressed stream still counts in the file hash
                 var actual = Nix32.Encode(body.GetHash());
                 if (actual != fileHashName)

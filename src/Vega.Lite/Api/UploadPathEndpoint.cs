@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vega.Lite.Auth;
 using Vega.Lite.Config;
 using Vega.Lite.Core.Contracts.V1;
@@ -74,6 +73,10 @@ internal static class UploadPathEndpoint
                     LogMismatch(log, info, upload, pending.NarHash, pending.NarSize);
                     return BadNarHashOrSize;
                 }
+                if (pending.InvalidReason is { } notANar)
+                {
+                    return ApiError.Request($"the uploaded NAR is not valid: {notANar}");
+                }
                 var stored = await pending.CommitAsync(ct);
                 await metadata.RecordUploadedPathAsync(cache!.Id, stored, path, ct);
                 result = new UploadPathResult { Kind = UploadPathResultKind.Uploaded, FileSize = stored.FileSize };
@@ -81,11 +84,7 @@ internal static class UploadPathEndpoint
             narInfos.Invalidate(info.Cache, info.StorePathHash);
             log.LogInformation("{Kind} {StorePath} in {Cache}: NAR {NarHash}, {NarSize} bytes",
                 result.Kind, info.StorePath, info.Cache, upload.NarHash.ToNix32String(), upload.NarSize);
-            return Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(result, AtticJsonContext.Default.UploadPathResult), "application/json");
-        }
-        catch (InvalidDataException e)
-        {
-            return ApiError.Request($"the uploaded NAR is not valid: {e.Message}");
+            return JsonResults.Ok(result, AtticJsonContext.Wire.UploadPathResult);
         }
         catch (BadHttpRequestException e)
         {

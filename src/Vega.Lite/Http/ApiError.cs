@@ -33,7 +33,7 @@ internal sealed record ApiError(int Status, string Name, string Message) : IResu
 
     public async Task ExecuteAsync(HttpContext context)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(Status, Name, Message), AtticJsonContext.Default.ErrorResponse);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(Status, Name, Message), AtticJsonContext.Wire.ErrorResponse);
         context.Response.StatusCode = Status;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = body.Length;

@@ -27,6 +27,7 @@ internal sealed class NarIngester(IBlobStorage storage, CompressionConfig compre
             var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
             using var narHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var validator = new NarValidator();
+            string? invalidReason = null;
             long narSize = 0;
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
@@ -38,11 +39,14 @@ internal sealed class NarIngester(IBlobStorage storage, CompressionConfig compre
                     {
                         var chunk = buffer.AsMemory(0, n);
                         narHash.AppendData(chunk.Span);
-                        validator.Feed(chunk.Span);
                         narSize += n;
-                        await compressor.WriteAsync(chunk, ct);
+                        invalidReason ??= Validate(() => validator.Feed(chunk.Span));
+                        if (invalidReason is null)
+                        {
+                            await compressor.WriteAsync(chunk, ct);
+                        }
                     }
-                    validator.Complete();
+                    invalidReason ??= Validate(validator.Complete);
                 }
             }
             finally
@@ -56,12 +60,30 @@ internal sealed class NarIngester(IBlobStorage storage, CompressionConfig compre
                 narSize,
                 NixHash.FromBytes(stored.GetHash()),
                 stored.BytesWritten,
-                compression.NarInfoName);
+                compression.NarInfoName,
+                invalidReason);
         }
         catch
         {
             await upload.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A grammar error does not stop the read: the stream is still hashed to its end, so the caller can tell a
+    /// body that differs from its claim (the likelier fault) from a well-described body that is not a NAR.
+    /// </summary>
+    private static string? Validate(Action step)
+    {
+        try
+        {
+            step();
+            return null;
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message;
         }
     }
 
@@ -77,10 +99,15 @@ internal sealed class NarIngester(IBlobStorage storage, CompressionConfig compre
     private static int ZstdWorkers => Math.Max(1, Environment.ProcessorCount);
 }
 
-/// <summary>A NAR written to storage but not yet visible: commit it after checking its hash, or dispose it.</summary>
-internal sealed class PendingNar(IBlobUpload upload, NixHash narHash, long narSize, NixHash fileHash, long fileSize, string compression)
+/// <summary>
+/// A NAR written to storage but not yet visible: commit it after checking its hash, or dispose it. Never commit
+/// one with an <see cref="InvalidReason"/>: its bytes are not a NAR.
+/// </summary>
+internal sealed class PendingNar(
+    IBlobUpload upload, NixHash narHash, long narSize, NixHash fileHash, long fileSize, string compression, string? invalidReason)
     : IAsyncDisposable
 {
+    public string? InvalidReason => invalidReason;
     public NixHash NarHash => narHash;
     public long NarSize => narSize;
     public NixHash FileHash => fileHash;
@@ -88,6 +115,10 @@ internal sealed class PendingNar(IBlobUpload upload, NixHash narHash, long narSi
 
     public async Task<StoredNar> CommitAsync(CancellationToken ct)
     {
+        if (invalidReason is not null)
+        {
+            throw new InvalidOperationException($"not a NAR: {invalidReason}");
+        }
         var key = await upload.CommitAsync(ct);
         return new StoredNar(narHash.ToHexString(), narSize, compression, fileHash.ToHexString(), fileSize, key);
     }

@@ -43,7 +43,7 @@ public sealed class NixUploadTests : IAsyncLifetime
         Assert.Equal(nar.NarHashNix32, info.NarHash.ToNix32String());
         Assert.Equal([dependency.BaseName], info.References);
         var signature = Assert.Single(info.Sigs);
-        var publicKey = await PublicKey(client, "up");
+        var publicKey = await Served.PublicKey(client, "up");
         Assert.True(publicKey.Verify(Encoding.UTF8.GetBytes(info.Fingerprint()), signature));
 
         using var narResponse = await client.GetAsync($"/up/{info.Url}");
@@ -261,11 +261,5 @@ public sealed class NixUploadTests : IAsyncLifetime
         await NixUploads.Upload(client, "up", nar, "none");
         using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/up/{nar.Hash}.narinfo"));
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-    }
-
-    private static async Task<NixPublicKey> PublicKey(HttpClient client, string cache)
-    {
-        using var json = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync($"/_api/v1/cache-config/{cache}"));
-        return NixPublicKey.Parse(json.RootElement.GetProperty("public_key").GetString()!);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Vega.Lite.Core.Contracts.V1;
@@ -15,4 +17,18 @@ namespace Vega.Lite.Core.Contracts.V1;
 [JsonSerializable(typeof(UploadPathResult))]
 [JsonSerializable(typeof(GetMissingPathsRequest))]
 [JsonSerializable(typeof(GetMissingPathsResponse))]
-public sealed partial class AtticJsonContext : JsonSerializerContext;
+public sealed partial class AtticJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// For what the server writes: as serde_json does, only quotes, backslashes and control characters are
+    /// escaped, so a message reads <c>doesn't</c>, not <c>doesn\u0027t</c>.
+    /// </summary>
+    public static AtticJsonContext Wire => WireHolder.Instance;
+
+    /// <summary>Initialised on first use, after <see cref="Default"/> (static fields across partial files have no set order).</summary>
+    private static class WireHolder
+    {
+        public static readonly AtticJsonContext Instance =
+            new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}
