@@ -1,0 +1,272 @@
+using System.Net;
+using System.Text.Json;
+using Vega.Lite.E2E.Support;
+
+namespace Vega.Lite.E2E;
+
+/// <summary>A fact that is skipped, with the reason, only when Nix is not installed.</summary>
+public sealed class NixFactAttribute : FactAttribute
+{
+    public NixFactAttribute()
+    {
+        if (!NixEnvironment.IsAvailable)
+        {
+            Skip = "Nix is not installed (/usr/bin/nix, /usr/bin/nix-store): install Debian's nix-bin to run this test";
+        }
+    }
+}
+
+/// <summary>
+/// Attic's own NixOS integration test (integration-tests/basic, attic-api.md §10.1) replayed against the published binary
+/// with <see cref="AtticClient"/> in place of the stock client, asserting the exact status codes and error names (§10.3).
+/// </summary>
+public sealed class AtticIntegrationTests
+{
+    /// <summary>The integration test's chunking settings: every NAR is chunked.</summary>
+    private const string ChunkingToml = "[chunking]\nnar-size-threshold = 1\nmin-size = 65536\navg-size = 131072\nmax-size = 262144";
+
+    private const string RootFlags = "--push * --pull * --delete * --create-cache * --destroy-cache * --configure-cache * --configure-cache-retention *";
+
+    [NixFact]
+    public async Task Attics_basic_integration_test_passes_with_the_exact_status_codes()
+    {
+        await using var server = await VegaLiteProcess.StartAsync(extraToml: ChunkingToml);
+        using var nix = new NixEnvironment();
+        using var anonymous = new HttpClient { BaseAddress = new Uri(server.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+
+        // 1. The server answers GET /.
+        using (var response = await anonymous.GetAsync(""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // 2. Tokens from the binary's make-token, as the test mints them with atticadm: root with all seven bits on *, readonly --pull test.
+        var rootToken = await MakeTokenAsync(server, RootFlags.Split(' '));
+        var readonlyToken = await MakeTokenAsync(server, "--pull", "test");
+
+        // 3. attic login root (default) / readonly / anon (no token).
+        using var root = new AtticClient(nix, server.BaseUrl, rootToken);
+        using var readOnly = new AtticClient(nix, server.BaseUrl, readonlyToken);
+        using var anon = new AtticClient(nix, server.BaseUrl, null);
+
+        // 4. attic cache create test: 200, empty body.
+        Assert.Equal("", await root.CreateCacheAsync("test"));
+
+        // 5. attic push test <path>; then the path is deleted locally.
+        var testPath = (await BuildHelloAsync(nix, "test", 1))[0];
+        var push = await Logged(server, () => root.PushAsync("test", [testPath]));
+        Assert.Equal([HashOf(testPath)], push.Missing);
+        var uploaded = Assert.Single(push.Uploads).Value;
+        AssertUploaded(uploaded);
+        Assert.Empty(await root.GetMissingPathsAsync("test", [HashOf(testPath)]));
+        await DeleteLocallyAsync(nix, testPath);
+
+        // 6. attic use readonly:test; nix-store -r <path> (Basic auth from netrc, Sig checked); grep hello.
+        var use = await readOnly.UseAsync("test");
+        Assert.Equal($"{server.BaseUrl}/test", use.Substituter);
+        Assert.StartsWith("test:", use.PublicKey);
+        Assert.Contains($"machine 127.0.0.1\npassword {readonlyToken}\n", File.ReadAllText(nix.NetrcPath));
+        await RealiseAsync(server, nix, use, testPath);
+
+        // 7. Negative pushes: readonly fails at get-missing-paths (403), anon at the first cache-config GET (401).
+        var denied = await Assert.ThrowsAsync<AtticApiException>(() => readOnly.PushAsync("test", [testPath]));
+        AssertError(denied, "POST _api/v1/get-missing-paths", HttpStatusCode.Forbidden, "AccessError");
+        var unauthorized = await Assert.ThrowsAsync<AtticApiException>(() => anon.PushAsync("test", [testPath]));
+        AssertError(unauthorized, "GET _api/v1/cache-config/test", HttpStatusCode.Unauthorized, "Unauthorized");
+
+        // 8. attic push test --stdin with 10 paths; delete each locally, then realise each. All write "hello",
+        //    as upstream's do, so their NAR is the one step 5 uploaded: every upload is deduplicated.
+        var many = await BuildHelloAsync(nix, "stdin", 10);
+        var batch = await Logged(server, () => root.PushAsync("test", many));
+        Assert.Equal(many.Select(HashOf).Order(), batch.Missing.Order());
+        Assert.Equal(10, batch.Uploads.Count);
+        Assert.All(batch.Uploads.Values, AssertDeduplicated);
+        foreach (var path in many)
+        {
+            await DeleteLocallyAsync(nix, path);
+        }
+        foreach (var path in many)
+        {
+            await RealiseAsync(server, nix, use, path);
+        }
+
+        // 9. Public toggle: anonymous nix-cache-info and narinfo are 401 (the object exists) until configure --public.
+        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertAnonymousAsync(anonymous, $"test/{HashOf(testPath)}.narinfo", HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.Equal("", await root.ConfigureCacheAsync("test", isPublic: true));
+        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.OK, null);
+        await AssertAnonymousAsync(anonymous, $"test/{HashOf(testPath)}.narinfo", HttpStatusCode.OK, null);
+
+        // Beyond upstream (#350): the same configure --public with a token that has cr but not cq succeeds, since the
+        // "Global" retention the client always sends is no change; a real retention change still needs cq.
+        using (var configurer = new AtticClient(nix, server.BaseUrl, await MakeTokenAsync(server, "--configure-cache", "test")))
+        {
+            Assert.Equal("", await configurer.ConfigureCacheAsync("test", isPublic: true));
+            var retention = await Assert.ThrowsAsync<AtticApiException>(() => configurer.ConfigureCacheAsync("test", retentionSeconds: 1));
+            AssertError(retention, "PATCH _api/v1/cache-config/test", HttpStatusCode.Forbidden, "AccessError");
+        }
+
+        // 10.–11. Garbage collection (retention period, atticd --mode garbage-collector-once): not in the server yet (issue 4).
+
+        // 12. attic push --force-preamble test <new path>; delete it locally and realise it again.
+        var preamblePath = (await BuildHelloAsync(nix, "preamble", 1))[0];
+        var preamble = await Logged(server, () => root.PushAsync("test", [preamblePath], forcePreamble: true));
+        Assert.Equal([HashOf(preamblePath)], preamble.Missing);
+        AssertDeduplicated(Assert.Single(preamble.Uploads).Value);
+        await DeleteLocallyAsync(nix, preamblePath);
+        await RealiseAsync(server, nix, use, preamblePath);
+
+        // 13. attic cache info test; attic cache destroy --no-confirm test; then info is 404 and nix-cache-info 401.
+        Assert.True((await root.GetCacheConfigAsync("test")).IsPublic);
+        Assert.Equal("", await root.DestroyCacheAsync("test"));
+        var gone = await Assert.ThrowsAsync<AtticApiException>(() => root.GetCacheConfigAsync("test"));
+        AssertError(gone, "GET _api/v1/cache-config/test", HttpStatusCode.NotFound, "NoSuchCache");
+        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
+    }
+
+    [NixFact]
+    public async Task A_new_NAR_pushed_in_preamble_mode_is_uploaded_then_deduplicated_into_a_second_cache()
+    {
+        await using var server = await VegaLiteProcess.StartAsync(extraToml: ChunkingToml);
+        using var nix = new NixEnvironment();
+        var token = await MakeTokenAsync(server, RootFlags.Split(' '));
+        using var root = new AtticClient(nix, server.BaseUrl, token);
+        Assert.Equal("", await root.CreateCacheAsync("first"));
+        Assert.Equal("", await root.CreateCacheAsync("second"));
+        var path = (await BuildHelloAsync(nix, "unique", 1, unique: true))[0];
+
+        var first = await Logged(server, () => root.PushAsync("first", [path], forcePreamble: true));
+        Assert.Equal([HashOf(path)], first.Missing);
+        AssertUploaded(Assert.Single(first.Uploads).Value);
+        Assert.Empty(await root.GetMissingPathsAsync("first", [HashOf(path)]));
+        Assert.Equal([HashOf(path)], await root.GetMissingPathsAsync("second", [HashOf(path)]));
+
+        var second = await Logged(server, () => root.PushAsync("second", [path]));
+        AssertDeduplicated(Assert.Single(second.Uploads).Value);
+        Assert.Empty(await root.GetMissingPathsAsync("second", [HashOf(path)]));
+
+        await DeleteLocallyAsync(nix, path);
+        await RealiseAsync(server, nix, await root.UseAsync("second"), path);
+    }
+
+    private static string HashOf(string storePath) => Path.GetFileName(storePath)[..32];
+
+    private static async Task<string> MakeTokenAsync(VegaLiteProcess server, params string[] flags)
+    {
+        var result = await Processes.RunAsync(VegaLiteProcess.Binary,
+            ["-f", server.ConfigPath, "make-token", "--sub", "e2e-root", "--validity", "1 month", .. flags], timeout: TimeSpan.FromSeconds(30));
+        Assert.True(result.ExitCode == 0, result.Describe("make-token"));
+        return result.Stdout.Trim();
+    }
+
+    /// <summary>Builds <paramref name="count"/> trivial paths whose builder writes "hello" to $out (never substituted).</summary>
+    private static async Task<string[]> BuildHelloAsync(NixEnvironment nix, string label, int count, bool unique = false)
+    {
+        var nonce = Guid.NewGuid().ToString("N")[..10];
+        var content = unique ? $"hello {nonce}" : "hello";
+        var expression = Path.Combine(nix.Directory, $"{label}-{nonce}.nix");
+        File.WriteAllText(expression,
+            $$"""
+            builtins.genList (i: derivation {
+              name = "attic-{{label}}-{{nonce}}-${toString i}";
+              system = builtins.currentSystem;
+              builder = "/bin/sh";
+              args = [ "-c" "echo {{content}} > $out" ];
+              allowSubstitutes = false;
+            }) {{count}}
+            """);
+        var build = await nix.RunAsync("nix-build", [expression, "--no-out-link"]);
+        Assert.True(build.ExitCode == 0, build.Describe("nix-build"));
+        var paths = build.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(count, paths.Length);
+        return paths;
+    }
+
+    private static async Task DeleteLocallyAsync(NixEnvironment nix, string path)
+    {
+        var delete = await nix.RunAsync("nix-store", ["--delete", path]);
+        Assert.True(delete.ExitCode == 0, delete.Describe("nix-store --delete"));
+        Assert.False(Path.Exists(path), $"{path} still exists after nix-store --delete");
+    }
+
+    /// <summary><c>nix-store -r PATH</c> with only the cache as substituter and only its key trusted, then <c>grep hello PATH</c>.</summary>
+    private static async Task RealiseAsync(VegaLiteProcess server, NixEnvironment nix, AtticUse use, string path)
+    {
+        var realise = await nix.RunAsync("nix-store", ["-r", path], [.. use.NixConfigLines, "require-sigs = true"]);
+        Assert.True(realise.ExitCode == 0, realise.Describe("nix-store -r") + "\n--- server\n" + server.Log);
+        Assert.Contains("hello", await File.ReadAllTextAsync(path));
+    }
+
+    /// <summary>Runs a client call, adding the server's log to the message when it fails.</summary>
+    private static async Task<T> Logged<T>(VegaLiteProcess server, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AtticApiException e)
+        {
+            throw new InvalidOperationException($"{e.Message}\n--- server\n{server.Log}", e);
+        }
+    }
+
+    /// <summary>The <c>message</c> of each error kind the tests meet (§2.2).</summary>
+    private static readonly Dictionary<string, string> Messages = new()
+    {
+        ["Unauthorized"] = "Unauthorized.",
+        ["AccessError"] = "Access error: User does not have permission to complete this action.",
+        ["NoSuchCache"] = "The requested cache does not exist.",
+    };
+
+    private static void AssertError(AtticApiException e, string call, HttpStatusCode status, string error)
+    {
+        Assert.True(e.Call == call, $"expected the failure at {call}, got {e.Message}");
+        Assert.Equal(status, e.Status);
+        Assert.Equal(error, e.Error);
+        Assert.Equal(((int)status).ToString(), e.Code);
+        Assert.Equal(Messages[error], e.ErrorMessage);
+    }
+
+    private static void AssertUploaded(AtticUploadResult result)
+    {
+        Assert.Equal("Uploaded", result.Kind);
+        Assert.StartsWith("""{"kind":"Uploaded",""", result.Body);
+        Assert.True(result.FileSize > 0, $"file_size missing or not positive: {result.Body}");
+        Assert.True(HasKey(result.Body, "frac_deduplicated"), result.Body);
+    }
+
+    private static void AssertDeduplicated(AtticUploadResult result)
+    {
+        Assert.Equal("Deduplicated", result.Kind);
+        Assert.StartsWith("""{"kind":"Deduplicated",""", result.Body);
+        Assert.Null(result.FileSize);
+        Assert.True(HasKey(result.Body, "frac_deduplicated"), result.Body);
+    }
+
+    private static bool HasKey(string json, string key)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.TryGetProperty(key, out _);
+    }
+
+    /// <summary>An anonymous GET (curl --fail-with-body): the status, Attic's error name, and the visibility header.</summary>
+    private static async Task AssertAnonymousAsync(HttpClient anonymous, string path, HttpStatusCode status, string? error)
+    {
+        using var response = await anonymous.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"GET /{path}: expected {(int)status}, got {(int)response.StatusCode} {body}");
+        var visibility = response.Headers.TryGetValues("X-Attic-Cache-Visibility", out var values) ? string.Join(",", values) : null;
+        if (error is null)
+        {
+            Assert.Equal("public", visibility);
+        }
+        else
+        {
+            Assert.Null(visibility);
+            using var json = JsonDocument.Parse(body);
+            Assert.Equal(error, json.RootElement.GetProperty("error").GetString());
+            Assert.Equal((int)status, json.RootElement.GetProperty("code").GetInt32());
+            Assert.Equal(Messages[error], json.RootElement.GetProperty("message").GetString());
+        }
+    }
+}
