@@ -96,6 +96,45 @@ public sealed class UploadPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upload_cut_off_mid_body_leaves_no_path_no_blob_and_no_temp_file()
+    {
+        var nar = TestNar.File("cut", new byte[2 * 1024 * 1024]);
+        using var client = Root();
+        var request = new HttpRequestMessage(HttpMethod.Put, "/_api/v1/upload-path")
+        {
+            Content = new StreamContent(new FailingStream(nar.Nar, failAfter: nar.Nar.Length / 2)),
+        };
+        request.Headers.Add("X-Attic-Nar-Info", AtticUploads.NarInfoJson("push", nar));
+        request.Headers.TransferEncodingChunked = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => client.SendAsync(request));
+
+        var tmp = Path.Combine(_server.StorageDirectory, ".tmp");
+        for (var i = 0; i < 100 && Directory.Exists(tmp) && Directory.EnumerateFiles(tmp).Any(); i++)
+        {
+            await Task.Delay(50); // the server notices the reset on its next read
+        }
+        Assert.Empty(Directory.Exists(tmp) ? Directory.EnumerateFiles(tmp) : []);
+        Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
+        using var narinfo = await client.GetAsync($"/push/{nar.Hash}.narinfo");
+        await Expect.Error(narinfo, 404, "NoSuchObject");
+    }
+
+    /// <summary>A body whose source fails partway, as when the client dies mid-upload.</summary>
+    private sealed class FailingStream(byte[] data, int failAfter) : MemoryStream(data, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (Position >= failAfter)
+            {
+                throw new IOException("the client went away");
+            }
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 64 * 1024)], ct);
+        }
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_a_NAR_is_refused_even_with_a_matching_hash()
     {
         var garbage = System.Text.Encoding.UTF8.GetBytes("this is not a NAR archive at all");
