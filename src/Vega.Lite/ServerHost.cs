@@ -43,7 +43,8 @@ internal static class ServerHost
         services.AddSingleton<TokenAuthority>(sp =>
             new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
         services.AddSingleton<CacheAccess>();
-        services.AddSingleton(sp => new NarIngester(sp.GetRequiredService<IBlobStorage>(), config.Compression));
+        services.AddSingleton(sp => new NarIngester(
+            sp.GetRequiredService<IBlobStorage>(), sp.GetRequiredService<MetadataStore>(), config.Compression, config.Chunking));
 
         var app = builder.Build();
         // Fail at start, not on the first request, when the storage root or the signing key is unusable.

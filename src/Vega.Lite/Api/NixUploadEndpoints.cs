@@ -106,7 +106,7 @@ internal static class NixUploadEndpoints
             PendingNar pending;
             await using (var nar = CompressionNames.OpenDecompressor(compression, body, leaveOpen: true))
             {
-                pending = await ingester.IngestAsync(nar, ct);
+                pending = await ingester.IngestAsync(nar, expectedSize: null, ct);
             }
             await using (pending)
             {
@@ -123,12 +123,11 @@ internal static class NixUploadEndpoints
                 var existing = await metadata.FindCompleteNarAsync(pending.NarHash.ToHexString(), ct);
                 if (existing is not null && existing.NarSize == pending.NarSize)
                 {
-                    await metadata.RecordNixUploadAsync(record!.Id, file, stored: null, existing.Id, ct);
+                    await metadata.RecordNixUploadAsync(record!.Id, file, nar: null, existing.Id, ct);
                 }
                 else
                 {
-                    var stored = await pending.CommitAsync(ct);
-                    await metadata.RecordNixUploadAsync(record!.Id, file, stored, existingNarId: null, ct);
+                    pending.MarkRecorded(await metadata.RecordNixUploadAsync(record!.Id, file, pending.ToRecord(), existingNarId: null, ct));
                 }
                 log.LogInformation("Stored {File} in {Cache}: NAR {NarHash}, {NarSize} bytes", file, cache, pending.NarHash.ToNix32String(), pending.NarSize);
             }

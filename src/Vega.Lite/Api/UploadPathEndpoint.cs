@@ -26,6 +26,10 @@ internal static class UploadPathEndpoint
 
     private static readonly ApiError BadNarHashOrSize = ApiError.Request("Bad NAR Hash or Size");
 
+    /// <summary>Garbage collection took what this upload was deduplicated against, between lookup and record: rare, and a retry succeeds.</summary>
+    private static readonly ApiError NarCollected =
+        new(503, "ServiceUnavailable", "Stored data this upload reuses was garbage-collected meanwhile; push the path again.");
+
     private static async Task<IResult> UploadAsync(
         HttpContext context, CacheAccess access, MetadataStore metadata, NarIngester ingester, NarInfoCache narInfos,
         ServerConfig config, ILogger<NarIngester> log)
@@ -47,27 +51,23 @@ internal static class UploadPathEndpoint
         var body = context.Request.Body;
         try
         {
-            var existing = await metadata.HoldCompleteNarAsync(upload.NarHash.ToHexString(), ct);
+            var existing = await metadata.FindCompleteNarAsync(upload.NarHash.ToHexString(), ct);
             UploadPathResult result;
-            if (existing is not null)
+            if (existing is not null && existing.NarSize == upload.NarSize)
             {
-                try
+                if (config.RequireProofOfPossession && await ProveAsync(body, upload, existing, log, ct) is { } refused)
                 {
-                    if (config.RequireProofOfPossession && await ProveAsync(body, upload, existing, log, ct) is { } refused)
-                    {
-                        return refused;
-                    }
-                    await metadata.UpsertObjectAsync(cache!.Id, existing.Id, path, ct);
+                    return refused;
                 }
-                finally
+                if (!await metadata.UpsertObjectForCompleteNarAsync(cache!.Id, existing.Id, path, ct))
                 {
-                    await metadata.ReleaseNarAsync(existing.Id);
+                    return NarCollected;
                 }
                 result = new UploadPathResult { Kind = UploadPathResultKind.Deduplicated };
             }
             else
             {
-                await using var pending = await ingester.IngestAsync(new LengthLimitedReadStream(body, upload.NarSize), ct);
+                await using var pending = await ingester.IngestAsync(new LengthLimitedReadStream(body, upload.NarSize), upload.NarSize, ct);
                 if (pending.NarHash != upload.NarHash || pending.NarSize != upload.NarSize)
                 {
                     LogMismatch(log, info, upload, pending.NarHash, pending.NarSize);
@@ -77,14 +77,20 @@ internal static class UploadPathEndpoint
                 {
                     return ApiError.Request($"the uploaded NAR is not valid: {notANar}");
                 }
-                var stored = await pending.CommitAsync(ct);
-                await metadata.RecordUploadedPathAsync(cache!.Id, stored, path, ct);
-                result = new UploadPathResult { Kind = UploadPathResultKind.Uploaded, FileSize = stored.FileSize };
+                var recorded = await metadata.RecordUploadedPathAsync(cache!.Id, pending.ToRecord(), path, ct);
+                pending.MarkRecorded(recorded);
+                result = recorded.UsedExisting
+                    ? new UploadPathResult { Kind = UploadPathResultKind.Deduplicated }
+                    : new UploadPathResult { Kind = UploadPathResultKind.Uploaded, FileSize = pending.FileSize, FracDeduplicated = pending.FracDeduplicated };
             }
             narInfos.Invalidate(info.Cache, info.StorePathHash);
             log.LogInformation("{Kind} {StorePath} in {Cache}: NAR {NarHash}, {NarSize} bytes",
                 result.Kind, info.StorePath, info.Cache, upload.NarHash.ToNix32String(), upload.NarSize);
             return JsonResults.Ok(result, AtticJsonContext.Wire.UploadPathResult);
+        }
+        catch (ChunkCollectedException)
+        {
+            return NarCollected;
         }
         catch (BadHttpRequestException e)
         {

@@ -24,40 +24,15 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>
-    /// Whole-NAR dedup: takes a hold on a complete NAR with this hash (so garbage collection leaves it alone while an
-    /// upload points a path at it) and returns it; null if there is none. Release the hold with <see cref="ReleaseNarAsync"/>.
+    /// Records a NAR that `nix copy` PUT under a file name, in one transaction: the new NAR when <paramref name="nar"/>
+    /// is given (or an identical one recorded meanwhile), else the existing <paramref name="existingNarId"/>; then the
+    /// upload row.
     /// </summary>
-    public async Task<ExistingNar?> HoldCompleteNarAsync(string narHash, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection,
-            $$"""
-            UPDATE nar SET holders_count = holders_count + 1
-            WHERE id = (SELECT n.id FROM nar n WHERE n.nar_hash = $hash AND {{CompleteNar}} ORDER BY n.id LIMIT 1)
-            RETURNING id, nar_size, compression
-            """);
-        command.Parameters.AddWithValue("$hash", narHash);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new ExistingNar(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
-    }
-
-    public async Task ReleaseNarAsync(long narId)
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await using var command = Command(connection, "UPDATE nar SET holders_count = MAX(holders_count - 1, 0) WHERE id = $id");
-        command.Parameters.AddWithValue("$id", narId);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    /// <summary>
-    /// Records a NAR that `nix copy` PUT under a file name, in one transaction: a new NAR (one chunk) when
-    /// <paramref name="stored"/> is given, else the existing <paramref name="existingNarId"/>; then the upload row.
-    /// </summary>
-    public async Task<long> RecordNixUploadAsync(long cacheId, string fileName, StoredNar? stored, long? existingNarId, CancellationToken ct)
+    public async Task<RecordedNar> RecordNixUploadAsync(long cacheId, string fileName, NarToRecord? nar, long? existingNarId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var narId = stored is not null ? await InsertSingleChunkNarAsync(connection, transaction, stored, ct) : existingNarId!.Value;
+        var recorded = nar is not null ? await InsertNarAsync(connection, transaction, nar, ct) : new RecordedNar(existingNarId!.Value, true);
         await using (var upload = Command(connection,
             """
             INSERT INTO nix_upload (cache_id, file_name, nar_id, created_at) VALUES ($cache, $file, $nar, $now)
@@ -66,12 +41,12 @@ internal sealed partial class MetadataStore
         {
             upload.Parameters.AddWithValue("$cache", cacheId);
             upload.Parameters.AddWithValue("$file", fileName);
-            upload.Parameters.AddWithValue("$nar", narId);
+            upload.Parameters.AddWithValue("$nar", recorded.NarId);
             upload.Parameters.AddWithValue("$now", Now);
             await upload.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return narId;
+        return recorded;
     }
 
     /// <summary>The NAR a `nix copy` upload stored under this file name in this cache, if it is still complete.</summary>
@@ -89,10 +64,37 @@ internal sealed partial class MetadataStore
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)) : null;
     }
 
-    private async Task<long> InsertSingleChunkNarAsync(SqliteConnection connection, SqliteTransaction transaction, StoredNar stored, CancellationToken ct)
+    /// <summary>
+    /// Inside a transaction: records a NAR and its chunks, and ends its upload lease. When a complete NAR with the same
+    /// hash was recorded meanwhile (a concurrent upload), that one is returned and nothing is written: the caller then
+    /// discards its own blobs. Throws <see cref="ChunkCollectedException"/> when a reused chunk was collected meanwhile.
+    /// </summary>
+    private async Task<RecordedNar> InsertNarAsync(SqliteConnection connection, SqliteTransaction transaction, NarToRecord nar, CancellationToken ct)
     {
-        long chunkId;
-        await using (var chunk = Command(connection,
+        await using (var existing = Command(connection,
+            $"SELECT n.id FROM nar n WHERE n.nar_hash = $hash AND n.nar_size = $size AND {CompleteNar} ORDER BY n.id LIMIT 1", transaction))
+        {
+            existing.Parameters.AddWithValue("$hash", nar.NarHash);
+            existing.Parameters.AddWithValue("$size", nar.NarSize);
+            if (await existing.ExecuteScalarAsync(ct) is long existingId)
+            {
+                return new RecordedNar(existingId, UsedExisting: true);
+            }
+        }
+        var reused = nar.Chunks.Where(c => c.ExistingId is not null).Select(c => c.ExistingId!.Value).Distinct().ToList();
+        if (reused.Count > 0)
+        {
+            await using var check = Command(connection,
+                "SELECT COUNT(*) FROM chunk WHERE id IN (SELECT value FROM json_each($ids)) AND state = 'V'", transaction);
+            check.Parameters.AddWithValue("$ids", "[" + string.Join(',', reused) + "]");
+            if ((long)(await check.ExecuteScalarAsync(ct))! != reused.Count)
+            {
+                throw new ChunkCollectedException();
+            }
+        }
+        var chunkIds = new long[nar.Chunks.Count];
+        var created = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var insertChunk = Command(connection,
             """
             INSERT INTO chunk (state, chunk_hash, chunk_size, file_hash, file_size, compression, remote_file, remote_file_id,
                                holders_count, created_at)
@@ -100,38 +102,68 @@ internal sealed partial class MetadataStore
             RETURNING id
             """, transaction))
         {
-            chunk.Parameters.AddWithValue("$hash", stored.NarHash);
-            chunk.Parameters.AddWithValue("$size", stored.NarSize);
-            chunk.Parameters.AddWithValue("$fileHash", stored.FileHash);
-            chunk.Parameters.AddWithValue("$fileSize", stored.FileSize);
-            chunk.Parameters.AddWithValue("$compression", stored.Compression);
-            chunk.Parameters.AddWithValue("$key", stored.BlobKey);
-            chunk.Parameters.AddWithValue("$keyId", "blob:" + stored.BlobKey);
-            chunk.Parameters.AddWithValue("$now", Now);
-            chunkId = (long)(await chunk.ExecuteScalarAsync(ct))!;
+            var parameters = insertChunk.Parameters;
+            foreach (var name in new[] { "$hash", "$size", "$fileHash", "$fileSize", "$compression", "$key", "$keyId", "$now" })
+            {
+                parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+            for (var seq = 0; seq < nar.Chunks.Count; seq++)
+            {
+                if (nar.Chunks[seq] is { New: { } blob })
+                {
+                    if (!created.TryGetValue(blob.BlobKey, out var id))
+                    {
+                        parameters["$hash"].Value = blob.ChunkHash;
+                        parameters["$size"].Value = blob.ChunkSize;
+                        parameters["$fileHash"].Value = blob.FileHash;
+                        parameters["$fileSize"].Value = blob.FileSize;
+                        parameters["$compression"].Value = blob.Compression;
+                        parameters["$key"].Value = blob.BlobKey;
+                        parameters["$keyId"].Value = "blob:" + blob.BlobKey;
+                        parameters["$now"].Value = Now;
+                        id = (long)(await insertChunk.ExecuteScalarAsync(ct))!;
+                        created[blob.BlobKey] = id;
+                    }
+                    chunkIds[seq] = id;
+                }
+                else
+                {
+                    chunkIds[seq] = nar.Chunks[seq].ExistingId!.Value;
+                }
+            }
         }
         long narId;
-        await using (var nar = Command(connection,
+        await using (var insertNar = Command(connection,
             """
             INSERT INTO nar (state, nar_hash, nar_size, compression, num_chunks, holders_count, created_at)
-            VALUES ('V', $hash, $size, $compression, 1, 0, $now)
+            VALUES ('V', $hash, $size, $compression, $chunks, 0, $now)
             RETURNING id
             """, transaction))
         {
-            nar.Parameters.AddWithValue("$hash", stored.NarHash);
-            nar.Parameters.AddWithValue("$size", stored.NarSize);
-            nar.Parameters.AddWithValue("$compression", stored.Compression);
-            nar.Parameters.AddWithValue("$now", Now);
-            narId = (long)(await nar.ExecuteScalarAsync(ct))!;
+            insertNar.Parameters.AddWithValue("$hash", nar.NarHash);
+            insertNar.Parameters.AddWithValue("$size", nar.NarSize);
+            insertNar.Parameters.AddWithValue("$compression", nar.Compression);
+            insertNar.Parameters.AddWithValue("$chunks", nar.Chunks.Count);
+            insertNar.Parameters.AddWithValue("$now", Now);
+            narId = (long)(await insertNar.ExecuteScalarAsync(ct))!;
         }
-        await using (var chunkref = Command(connection,
-            "INSERT INTO chunkref (nar_id, seq, chunk_id) VALUES ($nar, 0, $chunk)", transaction))
+        await using (var insertRef = Command(connection, "INSERT INTO chunkref (nar_id, seq, chunk_id) VALUES ($nar, $seq, $chunk)", transaction))
         {
-            chunkref.Parameters.AddWithValue("$nar", narId);
-            chunkref.Parameters.AddWithValue("$chunk", chunkId);
-            await chunkref.ExecuteNonQueryAsync(ct);
+            insertRef.Parameters.AddWithValue("$nar", narId);
+            var seqParameter = insertRef.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
+            var chunkParameter = insertRef.Parameters.Add(new SqliteParameter { ParameterName = "$chunk" });
+            for (var seq = 0; seq < chunkIds.Length; seq++)
+            {
+                seqParameter.Value = seq;
+                chunkParameter.Value = chunkIds[seq];
+                await insertRef.ExecuteNonQueryAsync(ct);
+            }
         }
-        return narId;
+        if (nar.LeaseId is not null)
+        {
+            await DeleteLeaseAsync(connection, transaction, nar.LeaseId, ct);
+        }
+        return new RecordedNar(narId, UsedExisting: false);
     }
 
     private static async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(SqliteConnection connection, long narId, CancellationToken ct)

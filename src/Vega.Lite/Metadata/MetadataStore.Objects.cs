@@ -85,17 +85,38 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>
-    /// Records a NAR just stored as one chunk and the store path that points at it, in one transaction, so the
-    /// path becomes visible exactly when its NAR does.
+    /// Records an uploaded NAR (or the identical one a concurrent upload recorded first) and the store path that points
+    /// at it, in one transaction, so the path becomes visible exactly when its NAR does.
     /// </summary>
-    public async Task<long> RecordUploadedPathAsync(long cacheId, StoredNar stored, ObjectMetadata metadata, CancellationToken ct)
+    public async Task<RecordedNar> RecordUploadedPathAsync(long cacheId, NarToRecord nar, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var narId = await InsertSingleChunkNarAsync(connection, transaction, stored, ct);
+        var recorded = await InsertNarAsync(connection, transaction, nar, ct);
+        await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
+        await transaction.CommitAsync(ct);
+        return recorded;
+    }
+
+    /// <summary>
+    /// Points a store path at an existing NAR (whole-NAR dedup), if that NAR is still complete; false when garbage
+    /// collection took it since it was found.
+    /// </summary>
+    public async Task<bool> UpsertObjectForCompleteNarAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using (var check = Command(connection, $"SELECT COUNT(*) FROM nar n WHERE n.id = $id AND {CompleteNar}", transaction))
+        {
+            check.Parameters.AddWithValue("$id", narId);
+            if ((long)(await check.ExecuteScalarAsync(ct))! == 0)
+            {
+                return false;
+            }
+        }
         await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
         await transaction.CommitAsync(ct);
-        return narId;
+        return true;
     }
 
     /// <summary>

@@ -47,14 +47,28 @@ internal sealed record ChunkLocation(string? BlobKey, long? FileSize);
 /// <summary>A NAR already stored (state V, no missing chunk), found by its hash for dedup.</summary>
 internal sealed record ExistingNar(long Id, long NarSize, string Compression);
 
-/// <summary>A freshly stored NAR of one chunk, ready to be recorded.</summary>
-internal sealed record StoredNar(
+/// <summary>
+/// A NAR whose chunks are all in storage, ready to be recorded: its chunks in order, each either an existing chunk
+/// row or a blob this upload wrote under its lease.
+/// </summary>
+internal sealed record NarToRecord(
     string NarHash,
     long NarSize,
     string Compression,
-    string FileHash,
-    long FileSize,
-    string BlobKey);
+    IReadOnlyList<PlannedChunk> Chunks,
+    string? LeaseId);
+
+/// <summary>One chunk of a NAR: a reused chunk row (<see cref="ExistingId"/>) or a new blob.</summary>
+internal sealed record PlannedChunk(long? ExistingId, NewChunk? New);
+
+/// <summary>A chunk blob this upload wrote: what its chunk row will hold.</summary>
+internal sealed record NewChunk(string BlobKey, string ChunkHash, long ChunkSize, string FileHash, long FileSize, string Compression);
+
+/// <summary>A valid chunk found by its content hash, for chunk-level dedup.</summary>
+internal sealed record ExistingChunk(long Id, long FileSize);
+
+/// <summary>How a NAR got recorded: its row, and whether an identical complete NAR already existed and was used instead.</summary>
+internal sealed record RecordedNar(long NarId, bool UsedExisting);
 
 /// <summary>The per-cache metadata of a store path, as uploaded.</summary>
 internal sealed record ObjectMetadata(

@@ -6,8 +6,11 @@ namespace Vega.Lite.Storage;
 /// </summary>
 internal interface IBlobStorage
 {
-    /// <summary>Starts a new blob; write to <see cref="IBlobUpload.Content"/>, then commit or dispose.</summary>
-    Task<IBlobUpload> BeginUploadAsync(CancellationToken ct);
+    /// <summary>
+    /// Starts a new blob under <paramref name="key"/> (chosen by the caller, so it can be recorded before the
+    /// bytes exist); write to <see cref="IBlobUpload.Content"/>, then commit or dispose.
+    /// </summary>
+    Task<IBlobUpload> BeginUploadAsync(string key, CancellationToken ct);
 
     /// <summary>Opens a committed blob for reading from <paramref name="offset"/>; null when it does not exist.</summary>
     Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct);
@@ -23,6 +26,6 @@ internal interface IBlobUpload : IAsyncDisposable
 {
     Stream Content { get; }
 
-    /// <summary>Makes the written bytes durable and returns the new blob's key.</summary>
-    Task<string> CommitAsync(CancellationToken ct);
+    /// <summary>Makes the written bytes durable and visible under the key.</summary>
+    Task CommitAsync(CancellationToken ct);
 }

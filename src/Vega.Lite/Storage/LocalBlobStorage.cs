@@ -40,8 +40,9 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
         }
     }
 
-    public Task<IBlobUpload> BeginUploadAsync(CancellationToken ct)
+    public Task<IBlobUpload> BeginUploadAsync(string key, CancellationToken ct)
     {
+        var final = PathOf(key);
         var tempPath = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".tmp");
         var stream = new FileStream(tempPath, new FileStreamOptions
         {
@@ -51,7 +52,7 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
             BufferSize = 0,
             Options = FileOptions.Asynchronous,
         });
-        return Task.FromResult<IBlobUpload>(new LocalUpload(this, tempPath, stream));
+        return Task.FromResult<IBlobUpload>(new LocalUpload(tempPath, final, stream));
     }
 
     public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct)
@@ -90,7 +91,14 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key)); // no error when the file is already gone
+        try
+        {
+            File.Delete(PathOf(key)); // no error when the file is already gone…
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // …nor when its directory never existed (Attic #361: a blob already gone counts as deleted)
+        }
         return Task.CompletedTask;
     }
 
@@ -104,18 +112,15 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
         return Path.Combine(_root, key[..1], key[..2], key);
     }
 
-    private async Task<string> CommitAsync(string tempPath, FileStream stream, CancellationToken ct)
+    private static async Task CommitAsync(string tempPath, string final, FileStream stream, CancellationToken ct)
     {
         await stream.FlushAsync(ct);
         stream.Flush(flushToDisk: true);
         await stream.DisposeAsync();
-        var key = BlobKey.New();
-        var final = PathOf(key);
         var directory = Path.GetDirectoryName(final)!;
         Directory.CreateDirectory(directory);
-        File.Move(tempPath, final);
+        File.Move(tempPath, final, overwrite: false);
         FsyncDirectory(directory);
-        return key;
     }
 
     private static void FsyncDirectory(string directory)
@@ -147,17 +152,16 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
 
-    private sealed class LocalUpload(LocalBlobStorage owner, string tempPath, FileStream stream) : IBlobUpload
+    private sealed class LocalUpload(string tempPath, string final, FileStream stream) : IBlobUpload
     {
         private bool _committed;
 
         public Stream Content => stream;
 
-        public async Task<string> CommitAsync(CancellationToken ct)
+        public async Task CommitAsync(CancellationToken ct)
         {
-            var key = await owner.CommitAsync(tempPath, stream, ct);
+            await LocalBlobStorage.CommitAsync(tempPath, final, stream, ct);
             _committed = true;
-            return key;
         }
 
         public async ValueTask DisposeAsync()

@@ -12,11 +12,12 @@ public sealed class LocalBlobStorageTests : IDisposable
     public async Task A_committed_blob_is_readable_in_attics_layout_and_an_abandoned_one_leaves_nothing()
     {
         var storage = new LocalBlobStorage(_root);
-        string key;
-        await using (var upload = await storage.BeginUploadAsync(default))
+        var key = BlobKey.New();
+        await using (var upload = await storage.BeginUploadAsync(key, default))
         {
             await upload.Content.WriteAsync("hello"u8.ToArray());
-            key = await upload.CommitAsync(default);
+            Assert.Null(await storage.OpenReadAsync(key, 0, default)); // invisible until committed
+            await upload.CommitAsync(default);
         }
         Assert.True(BlobKey.IsValid(key));
         Assert.True(File.Exists(Path.Combine(_root, key[..1], key[..2], key)));
@@ -27,7 +28,7 @@ public sealed class LocalBlobStorageTests : IDisposable
             Assert.Equal("llo", await reader.ReadToEndAsync());
         }
 
-        await using (var abandoned = await storage.BeginUploadAsync(default))
+        await using (var abandoned = await storage.BeginUploadAsync(BlobKey.New(), default))
         {
             await abandoned.Content.WriteAsync(new byte[1000]);
         }
@@ -36,6 +37,7 @@ public sealed class LocalBlobStorageTests : IDisposable
 
         await storage.DeleteAsync(key, default);
         await storage.DeleteAsync(key, default); // already gone counts as deleted
+        await storage.DeleteAsync(BlobKey.New(), default); // even when its directory never existed
         Assert.Null(await storage.OpenReadAsync(key, 0, default));
     }
 
@@ -67,10 +69,11 @@ public sealed class LocalBlobStorageTests : IDisposable
     public async Task A_write_in_flight_in_another_process_survives_a_start()
     {
         var running = new LocalBlobStorage(_root);
-        await using var upload = await running.BeginUploadAsync(default);
+        var key = BlobKey.New();
+        await using var upload = await running.BeginUploadAsync(key, default);
         await upload.Content.WriteAsync("in flight"u8.ToArray());
         _ = new LocalBlobStorage(_root); // a second process (replica, db-migrations) starting on the same storage
-        var key = await upload.CommitAsync(default);
+        await upload.CommitAsync(default);
         await using var read = await running.OpenReadAsync(key, 0, default);
         Assert.Equal("in flight", await new StreamReader(read!).ReadToEndAsync());
     }

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using Vega.Lite.Core.Nix;
+using Vega.Lite.Metadata;
+using Vega.Lite.Storage;
+
+namespace Vega.Lite.Ingest;
+
+/// <summary>
+/// A NAR being ingested: what has been read of it (hash, size, grammar) and the chunks it is made of, new blobs held by
+/// an upload lease until the caller records the NAR. Disposing it without recording deletes the new blobs.
+/// </summary>
+internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, string compression, bool chunked) : IAsyncDisposable
+{
+    private readonly IncrementalHash _narHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly NarValidator _validator = new();
+    private readonly List<PlannedChunk> _chunks = [];
+    private UploadLease? _lease;
+    private int _blobCount;
+    private bool _recorded;
+    private NixHash _finalHash;
+
+    public long NarSize { get; private set; }
+    public string? InvalidReason { get; private set; }
+    public NixHash NarHash => _finalHash;
+    public string Compression => compression;
+
+    /// <summary>Compressed bytes of all chunks, reused ones included (Attic's <c>file_size</c>).</summary>
+    public long FileSize { get; private set; }
+
+    /// <summary>Uncompressed bytes of chunks that already existed, over the NAR's size; null for a whole-NAR upload.</summary>
+    public double? FracDeduplicated => chunked ? NarSize == 0 ? 0 : (double)DeduplicatedBytes / NarSize : null;
+
+    private long DeduplicatedBytes { get; set; }
+
+    /// <summary>Accounts the next bytes of the NAR, in order. False once they are known not to be a NAR.</summary>
+    public bool Inspect(ReadOnlySpan<byte> bytes)
+    {
+        _narHash.AppendData(bytes);
+        NarSize += bytes.Length;
+        if (InvalidReason is null)
+        {
+            try
+            {
+                _validator.Feed(bytes);
+            }
+            catch (InvalidDataException e)
+            {
+                InvalidReason = e.Message;
+            }
+        }
+        return InvalidReason is null;
+    }
+
+    /// <summary>Marks the end of the NAR.</summary>
+    public void Complete()
+    {
+        if (InvalidReason is null)
+        {
+            try
+            {
+                _validator.Complete();
+            }
+            catch (InvalidDataException e)
+            {
+                InvalidReason = e.Message;
+            }
+        }
+        _finalHash = NixHash.FromBytes(_narHash.GetHashAndReset());
+    }
+
+    /// <summary>The key for the next new blob, taking out the lease before the first one is written.</summary>
+    public async Task<string> NextBlobKeyAsync(CancellationToken ct)
+    {
+        if (_lease is null)
+        {
+            var lease = UploadLease.New();
+            await metadata.CreateLeaseAsync(lease.Id, ProcessIdentity.Current, ct);
+            _lease = lease;
+        }
+        return _lease.KeyFor(_blobCount++);
+    }
+
+    public void AddExisting(ExistingChunk chunk, long chunkSize)
+    {
+        _chunks.Add(new PlannedChunk(chunk.Id, null));
+        FileSize += chunk.FileSize;
+        DeduplicatedBytes += chunkSize;
+    }
+
+    public void AddNew(NewChunk chunk)
+    {
+        _chunks.Add(new PlannedChunk(null, chunk));
+        FileSize += chunk.FileSize;
+    }
+
+    /// <summary>What to record, once the caller has checked hash and size. Never for a NAR with an <see cref="InvalidReason"/>.</summary>
+    public NarToRecord ToRecord() => InvalidReason is null
+        ? new NarToRecord(NarHash.ToHexString(), NarSize, compression, _chunks, _lease?.Id)
+        : throw new InvalidOperationException($"not a NAR: {InvalidReason}");
+
+    /// <summary>Call after the NAR is recorded: its new blobs are chunks now, unless an identical NAR was used instead.</summary>
+    public void MarkRecorded(RecordedNar recorded) => _recorded = !recorded.UsedExisting;
+
+    public async ValueTask DisposeAsync()
+    {
+        _narHash.Dispose();
+        if (_recorded || _lease is null)
+        {
+            return;
+        }
+        for (var n = 0; n < _blobCount; n++)
+        {
+            await storage.DeleteAsync(_lease.KeyFor(n), CancellationToken.None);
+        }
+        await metadata.DeleteLeaseAsync(_lease.Id, CancellationToken.None);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+namespace Vega.Lite.Metadata;
+
+internal sealed partial class MetadataStore
+{
+    /// <summary>A valid chunk with this content hash, stored in this compression, for chunk-level dedup; null if none.</summary>
+    public async Task<ExistingChunk?> FindValidChunkAsync(string chunkHash, string compression, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            """
+            SELECT id, file_size FROM chunk
+            WHERE chunk_hash = $hash AND compression = $compression AND state = 'V' AND file_size IS NOT NULL
+            ORDER BY id LIMIT 1
+            """);
+        command.Parameters.AddWithValue("$hash", chunkHash);
+        command.Parameters.AddWithValue("$compression", compression);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>Records an upload's claim on the blobs it is about to write, before the first one exists.</summary>
+    public async Task CreateLeaseAsync(string leaseId, string owner, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection, "INSERT INTO upload_lease (id, owner, created_at) VALUES ($id, $owner, $now)");
+        command.Parameters.AddWithValue("$id", leaseId);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.Parameters.AddWithValue("$now", Now);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Ends a lease whose blobs are deleted (or recorded as chunks).</summary>
+    public async Task DeleteLeaseAsync(string leaseId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await DeleteLeaseAsync(connection, null, leaseId, ct);
+    }
+
+    private static async Task DeleteLeaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string leaseId, CancellationToken ct)
+    {
+        await using var command = Command(connection, "DELETE FROM upload_lease WHERE id = $id", transaction);
+        command.Parameters.AddWithValue("$id", leaseId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>A chunk an upload meant to reuse was garbage-collected before the upload was recorded; the client should retry.</summary>
+internal sealed class ChunkCollectedException() : Exception("a chunk this upload reuses was garbage-collected meanwhile; retry the upload");

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Vega.Lite.Tests.Api;
+
+/// <summary>Uploads cut into content-defined chunks (attic-api.md §6.3, §6.4), deduplicated chunk by chunk.</summary>
+public sealed class ChunkedUploadTests : IAsyncLifetime
+{
+    private const string Chunking = "[chunking]\nnar-size-threshold = 1\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
+
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(Chunking);
+        await _server.CreateCacheAsync("chunks");
+        await _server.CreateCacheAsync("more");
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private long Scalar(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.Directory, "server.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task A_chunked_NAR_is_served_whole_and_byte_ranges_work_across_chunks()
+    {
+        var nar = TestNar.File("big", RandomBytes(1_500_000, 1));
+        using var client = _server.Client(_server.RootToken);
+        using var response = await AtticUploads.Upload(client, "chunks", nar);
+        var result = await AtticUploads.ReadResult(response);
+        Assert.Equal("Uploaded", result.GetProperty("kind").GetString());
+        Assert.Equal(0.0, result.GetProperty("frac_deduplicated").GetDouble());
+        var blobs = Served.BlobFiles(_server.StorageDirectory);
+        Assert.True(blobs.Length >= 5, $"expected several chunks, got {blobs.Length}");
+        Assert.Equal(blobs.Sum(f => new FileInfo(f).Length), result.GetProperty("file_size").GetInt64());
+        Assert.Equal(blobs.Length, Scalar("SELECT num_chunks FROM nar"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+
+        var info = await Served.SignedNarInfo(client, "chunks", nar.Hash);
+        Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", info));
+
+        using var whole = await client.GetAsync($"/chunks/{info.Url}");
+        var file = await whole.Content.ReadAsByteArrayAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/chunks/{info.Url}");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, file.Length - 1000);
+        using var partial = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(file[1000..^999], await partial.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_next_version_reuses_the_chunks_it_shares_with_the_previous_one()
+    {
+        var common = RandomBytes(2_000_000, 2);
+        var v1 = TestNar.File("app-1.0", common);
+        var v2 = TestNar.File("app-1.1", [.. common[..700_000], .. RandomBytes(3000, 3), .. common[700_000..]]);
+        using var client = _server.Client(_server.RootToken);
+        (await AtticUploads.Upload(client, "chunks", v1)).Dispose();
+        var blobsAfterV1 = Served.BlobFiles(_server.StorageDirectory).Length;
+        using var response = await AtticUploads.Upload(client, "more", v2);
+        var result = await AtticUploads.ReadResult(response);
+        Assert.Equal("Uploaded", result.GetProperty("kind").GetString());
+        Assert.InRange(result.GetProperty("frac_deduplicated").GetDouble(), 0.8, 1.0);
+        Assert.InRange(Served.BlobFiles(_server.StorageDirectory).Length - blobsAfterV1, 1, 4);
+        Assert.Equal(v2.Nar, await Served.Nar(client, "more", await Served.SignedNarInfo(client, "more", v2.Hash)));
+    }
+
+    [Fact]
+    public async Task A_refused_chunked_upload_leaves_no_chunk_no_blob_and_no_lease()
+    {
+        var nar = TestNar.File("refused", RandomBytes(1_000_000, 4));
+        using var client = _server.Client(_server.RootToken);
+        using var response = await AtticUploads.Send(client, AtticUploads.NarInfoJson("chunks", nar, narHash: AtticUploads.HexNarHash([1, 2, 3])), nar.Nar);
+        await Expect.Error(response, 400, "RequestError");
+        Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM chunk"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+    }
+
+    [Fact]
+    public async Task Concurrent_uploads_of_the_same_NAR_all_succeed_and_store_it_once()
+    {
+        var nar = TestNar.File("popular", RandomBytes(800_000, 5));
+        using var client = _server.Client(_server.RootToken);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AtticUploads.Upload(client, "chunks", nar)));
+        foreach (var response in responses)
+        {
+            var kind = (await AtticUploads.ReadResult(response)).GetProperty("kind").GetString();
+            Assert.Contains(kind, new[] { "Uploaded", "Deduplicated" });
+            response.Dispose();
+        }
+        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM nar"));
+        Assert.Equal(Scalar("SELECT COUNT(*) FROM chunk"), Served.BlobFiles(_server.StorageDirectory).Length);
+        Assert.Equal(Scalar("SELECT num_chunks FROM nar"), Scalar("SELECT COUNT(*) FROM chunk"));
+        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", await Served.SignedNarInfo(client, "chunks", nar.Hash)));
+    }
+}
