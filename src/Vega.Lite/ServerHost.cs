@@ -2,6 +2,7 @@ using System.Net;
 using Vega.Lite.Api;
 using Vega.Lite.Auth;
 using Vega.Lite.Config;
+using Vega.Lite.Gc;
 using Vega.Lite.Http;
 using Vega.Lite.Ingest;
 using Vega.Lite.Metadata;
@@ -12,7 +13,9 @@ namespace Vega.Lite;
 /// <summary>Builds the web application from a configuration: services, middleware and the route table.</summary>
 internal static class ServerHost
 {
-    public static WebApplication Build(ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information)
+    /// <param name="garbageCollection">Run the <c>[garbage-collection] interval</c> loop beside the API (monolithic mode).</param>
+    public static WebApplication Build(
+        ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information, bool garbageCollection = false)
     {
         var listen = ParseListen(listenOverride ?? config.Listen);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -22,29 +25,20 @@ internal static class ServerHost
             kestrel.Limits.MaxRequestBodySize = null; // NARs can be gigabytes; small bodies are capped where they are read
             kestrel.Listen(listen);
         });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Logging.SetMinimumLevel(logLevel);
-        builder.Logging.AddFilter("Microsoft", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
-
+        ConfigureLogging(builder.Logging, logLevel);
+        AddCoreServices(builder.Services, config);
         var services = builder.Services;
-        services.AddSingleton(config);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SqliteDatabase(config.Database.Url));
-        services.AddSingleton<MetadataStore>();
         services.AddSingleton<CacheDirectory>();
         services.AddSingleton<NarInfoCache>();
-        services.AddSingleton<IBlobStorage>(_ => CreateStorage(config.Storage));
         services.AddSingleton<TokenAuthority>(sp =>
             new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
         services.AddSingleton<CacheAccess>();
         services.AddSingleton(sp => new NarIngester(
             sp.GetRequiredService<IBlobStorage>(), sp.GetRequiredService<MetadataStore>(), config.Compression, config.Chunking));
+        if (garbageCollection && config.GarbageCollection.Interval > TimeSpan.Zero)
+        {
+            services.AddHostedService<GarbageCollectionLoop>();
+        }
 
         var app = builder.Build();
         // Fail at start, not on the first request, when the storage root or the signing key is unusable.
@@ -57,7 +51,34 @@ internal static class ServerHost
         app.MapNixUpload();
         app.MapUploadPath();
         app.MapMissingPaths();
+        app.MapPathDeletion();
         return app;
+    }
+
+    /// <summary>One-line console logs with UTC timestamps; framework chatter only from warnings up.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, LogLevel logLevel)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.SetMinimumLevel(logLevel);
+        logging.AddFilter("Microsoft", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
+    }
+
+    /// <summary>What both the API and the garbage collector need: configuration, metadata, storage, the collector.</summary>
+    public static void AddCoreServices(IServiceCollection services, ServerConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(config.GarbageCollection);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new SqliteDatabase(config.Database.Url));
+        services.AddSingleton<MetadataStore>();
+        services.AddSingleton<IBlobStorage>(_ => CreateStorage(config.Storage));
+        services.AddSingleton<GarbageCollector>();
     }
 
     public static IPEndPoint ParseListen(string listen) =>

@@ -1,5 +1,6 @@
 using Vega.Lite.Config;
 using Vega.Lite.Core.Tokens;
+using Vega.Lite.Gc;
 using Vega.Lite.Metadata;
 
 namespace Vega.Lite.Cli;
@@ -25,16 +26,41 @@ internal static class ServerCommand
                 Console.WriteLine("Database migrations applied.");
                 return 0;
             case "garbage-collector" or "garbage-collector-once":
-                await Console.Error.WriteLineAsync($"error: --mode {commandLine.Mode} is not available yet (garbage collection comes with the storage work)");
-                return 2;
+                return await CollectGarbageAsync(config, once: commandLine.Mode == "garbage-collector-once", LogLevelFromEnvironment(env));
         }
         Check(config, commandLine.Listen);
         if (commandLine.Mode == "monolithic")
         {
             new SqliteDatabase(config.Database.Url).Migrate();
         }
-        var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env));
+        var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic");
         await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--mode garbage-collector-once</c>: one pass, then exit. <c>--mode garbage-collector</c>: the interval loop
+    /// without the API (run exactly one collector per deployment, as with atticd).
+    /// </summary>
+    private static async Task<int> CollectGarbageAsync(ServerConfig config, bool once, LogLevel logLevel)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        ServerHost.ConfigureLogging(builder.Logging, logLevel);
+        ServerHost.AddCoreServices(builder.Services, config);
+        if (!once)
+        {
+            if (config.GarbageCollection.Interval <= TimeSpan.Zero)
+            {
+                await Console.Error.WriteLineAsync("garbage-collection.interval is 0: periodic garbage collection is disabled");
+                return 0;
+            }
+            builder.Services.AddHostedService<GarbageCollectionLoop>();
+            await builder.Build().RunAsync();
+            return 0;
+        }
+        using var host = builder.Build();
+        var report = await host.Services.GetRequiredService<GarbageCollector>().RunOnceAsync(CancellationToken.None);
+        Console.WriteLine($"Garbage collection done: {report}.");
         return 0;
     }
 

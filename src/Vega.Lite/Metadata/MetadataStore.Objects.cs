@@ -119,6 +119,16 @@ internal sealed partial class MetadataStore
         return true;
     }
 
+    /// <summary>Removes a store path from a cache; false when it was not there.</summary>
+    public async Task<bool> DeleteObjectAsync(long cacheId, string storePathHash, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection, "DELETE FROM object WHERE cache_id = $cache AND store_path_hash = $hash");
+        command.Parameters.AddWithValue("$cache", cacheId);
+        command.Parameters.AddWithValue("$hash", storePathHash);
+        return await command.ExecuteNonQueryAsync(ct) > 0;
+    }
+
     /// <summary>
     /// Which of these store path hashes the cache holds with a complete NAR. A path whose NAR has lost a chunk
     /// counts as missing, so a push uploads it again and repairs it.

@@ -1,0 +1,46 @@
+using Vega.Lite.Auth;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Http;
+using Vega.Lite.Metadata;
+
+namespace Vega.Lite.Api;
+
+/// <summary>
+/// Beyond Attic (its issue #265): <c>DELETE /{cache}/{hash}.narinfo</c> removes a store path from a cache, guarded by
+/// the token's <c>d</c> bit, so a path pushed by mistake (a secret, say) stops being served at once. Its NAR and
+/// chunks go at the next garbage collection if nothing else refers to them.
+/// </summary>
+internal static class PathDeletionEndpoint
+{
+    public static IEndpointRouteBuilder MapPathDeletion(this IEndpointRouteBuilder app)
+    {
+        app.MapDelete("/{cache}/{file}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string cache, string file, HttpContext context, CacheAccess access, MetadataStore metadata, NarInfoCache narInfos)
+    {
+        if (!PathNames.IsValidCacheName(cache))
+        {
+            return PathNames.InvalidCacheName(cache);
+        }
+        if (!PathNames.TrySplit(file, "narinfo", out var hash))
+        {
+            return ApiError.NotFound;
+        }
+        if (!PathNames.IsValidStorePathHash(hash))
+        {
+            return ApiError.InvalidStorePathHash(hash);
+        }
+        var ct = context.RequestAborted;
+        var (record, denied) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Delete, ct);
+        if (denied is not null)
+        {
+            return denied;
+        }
+        var deleted = await metadata.DeleteObjectAsync(record!.Id, hash, ct);
+        narInfos.Invalidate(cache, hash);
+        return deleted ? Results.Ok() : ApiError.NoSuchObject;
+    }
+}

@@ -1,0 +1,210 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Vega.Lite.Core.Tokens;
+using Vega.Lite.Gc;
+using Vega.Lite.Ingest;
+using Vega.Lite.Storage;
+
+namespace Vega.Lite.Tests.Api;
+
+/// <summary>Garbage collection (attic-api.md §7) and path deletion (beyond Attic, its #265).</summary>
+public sealed class GarbageCollectionTests : IAsyncLifetime
+{
+    private const string Chunking = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
+
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await TestServer.StartAsync(Chunking);
+        await _server.CreateCacheAsync("gc");
+        await _server.CreateCacheAsync("keep");
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private Task<GcReport> CollectAsync() => _server.Services.GetRequiredService<GarbageCollector>().RunOnceAsync(CancellationToken.None);
+
+    private long Count(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.Directory, "server.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static TestNar Nar(string name, int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return TestNar.File(name, bytes);
+    }
+
+    private async Task PushAsync(HttpClient client, string cache, TestNar nar)
+    {
+        using var response = await AtticUploads.Upload(client, cache, nar);
+        await AtticUploads.ReadResult(response);
+    }
+
+    private static async Task SetRetentionAsync(HttpClient client, string cache, int seconds)
+    {
+        using var response = await client.PatchAsync($"/_api/v1/cache-config/{cache}", TestServer.Json($$$"""{"retention_period":{"Period":{{{seconds}}}}}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Retention_removes_expired_paths_and_every_blob_in_one_pass_as_Attics_test_expects()
+    {
+        using var client = _server.Client(_server.RootToken);
+        var small = Nar("small", 1000, 1);
+        var big = Nar("big", 600_000, 2); // chunked
+        await PushAsync(client, "gc", small);
+        await PushAsync(client, "gc", big);
+        Assert.NotEmpty(Served.BlobFiles(_server.StorageDirectory));
+        await SetRetentionAsync(client, "gc", 1);
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+
+        var report = await CollectAsync();
+        Assert.Equal(2, report.Objects);
+        Assert.Equal(2, report.Nars);
+        using var narinfo = await client.GetAsync($"/gc/{small.Hash}.narinfo");
+        await Expect.Error(narinfo, 404, "NoSuchObject");
+        Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
+        Assert.Equal(["VERSION"], Directory.EnumerateFiles(_server.StorageDirectory, "*", SearchOption.AllDirectories).Select(Path.GetFileName));
+        Assert.Equal(0, Count("chunk"));
+        Assert.Equal(0, Count("nar"));
+    }
+
+    [Fact]
+    public async Task Without_retention_nothing_is_collected_and_a_second_pass_finds_nothing()
+    {
+        using var client = _server.Client(_server.RootToken);
+        await PushAsync(client, "gc", Nar("kept", 300_000, 3));
+        var blobs = Served.BlobFiles(_server.StorageDirectory).Length;
+        Assert.Equal(new GcReport(0, 0, 0, 0), await CollectAsync());
+        Assert.Equal(blobs, Served.BlobFiles(_server.StorageDirectory).Length);
+    }
+
+    [Fact]
+    public async Task A_path_downloaded_within_the_retention_period_is_kept()
+    {
+        using var client = _server.Client(_server.RootToken);
+        var used = Nar("used", 1000, 4);
+        var unused = Nar("unused", 1000, 5);
+        await PushAsync(client, "gc", used);
+        await PushAsync(client, "gc", unused);
+        await SetRetentionAsync(client, "gc", 3);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Served.Nar(client, "gc", await Served.SignedNarInfo(client, "gc", used.Hash)); // marks it accessed
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(1, (await CollectAsync()).Objects);
+        await Served.SignedNarInfo(client, "gc", used.Hash);
+        using var gone = await client.GetAsync($"/gc/{unused.Hash}.narinfo");
+        await Expect.Error(gone, 404, "NoSuchObject");
+    }
+
+    [Fact]
+    public async Task A_NAR_shared_by_two_caches_lives_until_both_paths_are_deleted()
+    {
+        var nar = Nar("shared", 400_000, 6);
+        using var client = _server.Client(_server.RootToken);
+        await PushAsync(client, "gc", nar);
+        await PushAsync(client, "keep", nar);
+        var blobs = Served.BlobFiles(_server.StorageDirectory).Length;
+
+        using (var deleted = await client.DeleteAsync($"/gc/{nar.Hash}.narinfo"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal("", await deleted.Content.ReadAsStringAsync());
+        }
+        using (var gone = await client.GetAsync($"/gc/{nar.Hash}.narinfo"))
+        {
+            await Expect.Error(gone, 404, "NoSuchObject");
+        }
+        Assert.Equal(new GcReport(0, 0, 0, 0), await CollectAsync());
+        Assert.Equal(nar.Nar, await Served.Nar(client, "keep", await Served.SignedNarInfo(client, "keep", nar.Hash)));
+
+        using (var deleted = await client.DeleteAsync($"/keep/{nar.Hash}.narinfo"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+        var report = await CollectAsync();
+        Assert.Equal(1, report.Nars);
+        Assert.Equal(blobs, report.Chunks);
+        Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
+    }
+
+    [Fact]
+    public async Task Deleting_a_path_needs_the_d_bit()
+    {
+        var nar = Nar("secret", 1000, 7);
+        using (var root = _server.Client(_server.RootToken))
+        {
+            await PushAsync(root, "gc", nar);
+        }
+        using (var pusher = _server.Client(_server.Token(("gc", TestServer.PullPush))))
+        {
+            using var response = await pusher.DeleteAsync($"/gc/{nar.Hash}.narinfo");
+            await Expect.Error(response, 403, "AccessError");
+        }
+        using (var anonymous = _server.Client())
+        {
+            using var response = await anonymous.DeleteAsync($"/gc/{nar.Hash}.narinfo");
+            await Expect.Error(response, 401, "Unauthorized");
+        }
+        using var deleter = _server.Client(_server.Token(("gc", CachePermission.None with { Delete = true })));
+        using (var response = await deleter.DeleteAsync($"/gc/{nar.Hash}.narinfo"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var again = await deleter.DeleteAsync($"/gc/{nar.Hash}.narinfo"))
+        {
+            await Expect.Error(again, 404, "NoSuchObject");
+        }
+        using (var malformed = await deleter.DeleteAsync("/gc/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.narinfo"))
+        {
+            await Expect.Error(malformed, 400, "InvalidStorePathHash");
+        }
+    }
+
+    [Fact]
+    public async Task A_blob_already_gone_counts_as_deleted()
+    {
+        var nar = Nar("vanished", 300_000, 8);
+        using var client = _server.Client(_server.RootToken);
+        await PushAsync(client, "gc", nar);
+        var blobs = Served.BlobFiles(_server.StorageDirectory);
+        File.Delete(blobs[0]);
+        using (var deleted = await client.DeleteAsync($"/gc/{nar.Hash}.narinfo"))
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+        Assert.Equal(blobs.Length, (await CollectAsync()).Chunks);
+        Assert.Equal(0, Count("chunk"));
+    }
+
+    [Fact]
+    public async Task The_blobs_of_an_upload_whose_process_died_are_deleted_and_a_live_ones_are_not()
+    {
+        var storage = _server.Services.GetRequiredService<IBlobStorage>();
+        var metadata = _server.Services.GetRequiredService<Vega.Lite.Metadata.MetadataStore>();
+        var dead = UploadLease.New();
+        var live = UploadLease.New();
+        await metadata.CreateLeaseAsync(dead.Id, "00000000-0000-0000-0000-000000000000:999999:1", default);
+        await metadata.CreateLeaseAsync(live.Id, ProcessIdentity.Current, default);
+        foreach (var key in new[] { dead.KeyFor(0), dead.KeyFor(1), live.KeyFor(0) })
+        {
+            await using var upload = await storage.BeginUploadAsync(key, default);
+            await upload.Content.WriteAsync(new byte[100]);
+            await upload.CommitAsync(default);
+        }
+
+        Assert.Equal(1, (await CollectAsync()).AbandonedUploads);
+        Assert.False(await storage.ExistsAsync(dead.KeyFor(0), default));
+        Assert.False(await storage.ExistsAsync(dead.KeyFor(1), default));
+        Assert.True(await storage.ExistsAsync(live.KeyFor(0), default));
+        Assert.Equal(1, Count("upload_lease"));
+    }
+}
