@@ -106,13 +106,26 @@ public sealed class AtticIntegrationTests
             AssertError(retention, "PATCH _api/v1/cache-config/test", HttpStatusCode.Forbidden, "AccessError");
         }
 
-        // 10.–11. Garbage collection (retention period, atticd --mode garbage-collector-once): not in the server yet (issue 4).
+        // 10. GC: narinfo fetch succeeds; configure --retention-period 1s; sleep 2 s; garbage-collector-once; narinfo 404.
+        var narinfoPath = $"test/{HashOf(testPath)}.narinfo";
+        await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.OK, null);
+        Assert.Equal("", await root.ConfigureCacheAsync("test", retentionSeconds: 1));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var gc = await Processes.RunAsync(VegaLiteProcess.Binary, ["-f", server.ConfigPath, "--mode", "garbage-collector-once"],
+            timeout: TimeSpan.FromSeconds(60));
+        Assert.True(gc.ExitCode == 0, gc.Describe("garbage-collector-once"));
+        await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.NotFound, "NoSuchObject");
+
+        // 11. Local storage: no file but VERSION is left.
+        Assert.Equal(["VERSION"], Directory.EnumerateFiles(Path.Combine(server.Directory, "storage"), "*", SearchOption.AllDirectories)
+            .Select(Path.GetFileName));
+        Assert.Equal("", await root.ConfigureCacheAsync("test")); // back to the global retention (none) for what follows
 
         // 12. attic push --force-preamble test <new path>; delete it locally and realise it again.
         var preamblePath = (await BuildHelloAsync(nix, "preamble", 1))[0];
         var preamble = await Logged(server, () => root.PushAsync("test", [preamblePath], forcePreamble: true));
         Assert.Equal([HashOf(preamblePath)], preamble.Missing);
-        AssertDeduplicated(Assert.Single(preamble.Uploads).Value);
+        AssertUploaded(Assert.Single(preamble.Uploads).Value); // the shared "hello" NAR went with the GC of step 10
         await DeleteLocallyAsync(nix, preamblePath);
         await RealiseAsync(server, nix, use, preamblePath);
 
@@ -216,6 +229,7 @@ public sealed class AtticIntegrationTests
         ["Unauthorized"] = "Unauthorized.",
         ["AccessError"] = "Access error: User does not have permission to complete this action.",
         ["NoSuchCache"] = "The requested cache does not exist.",
+        ["NoSuchObject"] = "The requested object does not exist.",
     };
 
     private static void AssertError(AtticApiException e, string call, HttpStatusCode status, string error)
