@@ -84,11 +84,9 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
             // Blobs are numbered in order; a crash leaves at most the last one unwritten, so stop after two misses.
             for (var n = 0; n < MaxBlobsPerLease; n++)
             {
-                if (await storage.ExistsAsync(lease.KeyFor(n), ct))
-                {
-                    await storage.DeleteAsync(lease.KeyFor(n), ct);
-                }
-                else if (!await storage.ExistsAsync(lease.KeyFor(n + 1), ct))
+                var existed = await storage.ExistsAsync(lease.KeyFor(n), ct);
+                await storage.DeleteAsync(lease.KeyFor(n), ct); // also a half-written one
+                if (!existed && !await storage.ExistsAsync(lease.KeyFor(n + 1), ct))
                 {
                     break;
                 }

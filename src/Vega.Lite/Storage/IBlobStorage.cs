@@ -17,7 +17,7 @@ internal interface IBlobStorage
 
     Task<bool> ExistsAsync(string key, CancellationToken ct);
 
-    /// <summary>Deletes a blob; one that is already gone counts as deleted.</summary>
+    /// <summary>Deletes a blob, or what a crashed write of it left; one that is already gone counts as deleted.</summary>
     Task DeleteAsync(string key, CancellationToken ct);
 }
 

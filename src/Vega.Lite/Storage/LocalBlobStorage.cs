@@ -43,7 +43,7 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
     public Task<IBlobUpload> BeginUploadAsync(string key, CancellationToken ct)
     {
         var final = PathOf(key);
-        var tempPath = Path.Combine(_tmp, Guid.NewGuid().ToString("N") + ".tmp");
+        var tempPath = TempPathOf(key);
         var stream = new FileStream(tempPath, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -91,6 +91,7 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
+        File.Delete(TempPathOf(key)); // a write of this key cut short by a crash
         try
         {
             File.Delete(PathOf(key)); // no error when the file is already gone…
@@ -101,6 +102,9 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>Where a key's bytes are written before the commit renames them into place.</summary>
+    private string TempPathOf(string key) => Path.Combine(_tmp, Path.GetFileName(PathOf(key)) + ".tmp");
 
     /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
     internal string PathOf(string key)

@@ -76,6 +76,30 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>SIGKILL, as a crash or the OOM killer would; the data directory stays for a restart.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Runs <c>--mode garbage-collector-once</c> on this server's config; returns its report line.</summary>
+    public async Task<string> CollectGarbageAsync()
+    {
+        var result = await Processes.RunAsync(Binary, ["-f", ConfigPath, "--mode", "garbage-collector-once"], timeout: TimeSpan.FromSeconds(120));
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(result.Describe("garbage-collector-once"));
+        }
+        return result.Stdout.Trim();
+    }
+
+    /// <summary>The blob files in this server's local storage.</summary>
+    public string[] BlobFiles() =>
+        System.IO.Directory.Exists(Path.Combine(Directory, "storage"))
+            ? System.IO.Directory.GetFiles(Path.Combine(Directory, "storage"), "*.chunk", SearchOption.AllDirectories)
+            : [];
+
     /// <summary>Runs the binary's own make-token against this server's config.</summary>
     public async Task<string> MakeTokenAsync(params string[] flags)
     {
@@ -136,12 +160,7 @@ public sealed class VegaLiteProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        _process.Dispose();
+        await StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -149,5 +168,15 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        _process.Dispose();
     }
 }
