@@ -40,17 +40,9 @@ internal static class BinaryCacheEndpoints
     private static async Task<IResult> GetNarInfoAsync(
         string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, NarInfoCache narInfos)
     {
-        if (!PathNames.IsValidCacheName(cache))
+        if (PathNames.CheckFile(cache, file, "narinfo", out var hash) is { } invalid)
         {
-            return PathNames.InvalidCacheName(cache);
-        }
-        if (!PathNames.TrySplit(file, "narinfo", out var hash))
-        {
-            return ApiError.NotFound;
-        }
-        if (!PathNames.IsValidStorePathHash(hash))
-        {
-            return ApiError.InvalidStorePathHash(hash);
+            return invalid;
         }
         var ct = context.RequestAborted;
         // Flow C: existence first, then permission (Attic's order: 404 means absent for everyone).

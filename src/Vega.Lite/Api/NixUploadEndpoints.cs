@@ -146,17 +146,9 @@ internal static class NixUploadEndpoints
     private static async Task<IResult> PutNarInfoAsync(
         string cache, string file, HttpContext context, CacheAccess access, MetadataStore metadata, NarInfoCache narInfos, ServerConfig config)
     {
-        if (!PathNames.IsValidCacheName(cache))
+        if (PathNames.CheckFile(cache, file, "narinfo", out var hash) is { } invalid)
         {
-            return PathNames.InvalidCacheName(cache);
-        }
-        if (!PathNames.TrySplit(file, "narinfo", out var hash))
-        {
-            return ApiError.NotFound;
-        }
-        if (!PathNames.IsValidStorePathHash(hash))
-        {
-            return ApiError.InvalidStorePathHash(hash);
+            return invalid;
         }
         var ct = context.RequestAborted;
         var (record, error) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Push, ct);

@@ -21,17 +21,9 @@ internal static class PathDeletionEndpoint
     private static async Task<IResult> DeleteAsync(
         string cache, string file, HttpContext context, CacheAccess access, MetadataStore metadata, NarInfoCache narInfos)
     {
-        if (!PathNames.IsValidCacheName(cache))
+        if (PathNames.CheckFile(cache, file, "narinfo", out var hash) is { } invalid)
         {
-            return PathNames.InvalidCacheName(cache);
-        }
-        if (!PathNames.TrySplit(file, "narinfo", out var hash))
-        {
-            return ApiError.NotFound;
-        }
-        if (!PathNames.IsValidStorePathHash(hash))
-        {
-            return ApiError.InvalidStorePathHash(hash);
+            return invalid;
         }
         var ct = context.RequestAborted;
         var (record, denied) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Delete, ct);

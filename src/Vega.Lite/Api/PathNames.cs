@@ -1,5 +1,6 @@
 using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Nix;
+using Vega.Lite.Http;
 
 namespace Vega.Lite.Api;
 
@@ -24,4 +25,22 @@ internal static class PathNames
     }
 
     public static bool IsValidStorePathHash(string hash) => StorePathHash.IsValid(hash);
+
+    /// <summary>
+    /// Checks <c>/{cache}/{hash}.{suffix}</c> before any lookup, in Attic's order: a bad cache name is a plain-text
+    /// 400, another suffix 404 <c>NotFound</c>, a malformed hash 400. Null when the path is well-formed.
+    /// </summary>
+    public static IResult? CheckFile(string cache, string file, string suffix, out string hash)
+    {
+        hash = "";
+        if (!IsValidCacheName(cache))
+        {
+            return InvalidCacheName(cache);
+        }
+        if (!TrySplit(file, suffix, out hash))
+        {
+            return ApiError.NotFound;
+        }
+        return IsValidStorePathHash(hash) ? null : ApiError.InvalidStorePathHash(hash);
+    }
 }
