@@ -41,7 +41,7 @@ internal static class ServerHost
         }
 
         var app = builder.Build();
-        // Fail at start, not on the first request, when the storage root or the signing key is unusable.
+        // Fail at start, not on the first request, when the storage root, the S3 endpoint or the signing key is unusable.
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
         app.UseMiddleware<RequestGate>();
@@ -77,7 +77,7 @@ internal static class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new SqliteDatabase(config.Database.Url));
         services.AddSingleton<MetadataStore>();
-        services.AddSingleton<IBlobStorage>(_ => CreateStorage(config.Storage));
+        services.AddSingleton<IBlobStorage>(sp => CreateStorage(config.Storage, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<GarbageCollector>();
     }
 
@@ -86,10 +86,10 @@ internal static class ServerHost
             ? endpoint
             : throw new ConfigException($"listen address \"{listen}\" is not an IP:port socket address such as [::]:8080 or 127.0.0.1:8080");
 
-    private static IBlobStorage CreateStorage(StorageConfig storage) => storage switch
+    private static IBlobStorage CreateStorage(StorageConfig storage, ILoggerFactory logs) => storage switch
     {
         LocalStorageConfig local => new LocalBlobStorage(local.Path),
-        S3StorageConfig => throw new ConfigException("[storage] type = \"s3\" is not available yet: use type = \"local\""),
+        S3StorageConfig s3 => S3BlobStorage.Create(s3, logs.CreateLogger<S3BlobStorage>()),
         _ => throw new ConfigException("unknown storage type"),
     };
 }

@@ -105,8 +105,9 @@ internal sealed class ConfigReader
                     RequiredString(table, "region", "storage."),
                     RequiredString(table, "bucket", "storage."),
                     OptionalString(table, "endpoint", "storage."),
-                    credentials is null ? null : OptionalString(credentials, "access_key_id", "storage.credentials."),
-                    credentials is null ? null : OptionalString(credentials, "secret_access_key", "storage.credentials."));
+                    // Attic's S3CredentialsConfig: when the section is there, both keys are.
+                    credentials is null ? null : RequiredString(credentials, "access_key_id", "storage.credentials."),
+                    credentials is null ? null : RequiredString(credentials, "secret_access_key", "storage.credentials."));
             default:
                 throw Error("storage.type", table["type"], $"must be \"local\" or \"s3\", not \"{type}\"");
         }

@@ -2,7 +2,7 @@ namespace Vega.Lite.Storage;
 
 /// <summary>
 /// Where compressed NAR chunks live. A write becomes a blob only when committed (durable first, then visible);
-/// an abandoned upload leaves nothing. Local files now, S3 next.
+/// an abandoned upload leaves nothing. Local files (<see cref="LocalBlobStorage"/>) or S3 (<see cref="S3BlobStorage"/>).
 /// </summary>
 internal interface IBlobStorage
 {

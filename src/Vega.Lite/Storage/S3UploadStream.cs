@@ -1,0 +1,40 @@
+namespace Vega.Lite.Storage;
+
+/// <summary>
+/// The write-only <see cref="IBlobUpload.Content"/> of an <see cref="S3Upload"/>. Disposing it does nothing: the
+/// upload's own disposal decides the blob's fate.
+/// </summary>
+internal sealed class S3UploadStream(S3Upload upload) : Stream
+{
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
+        upload.WriteAsync(buffer, ct);
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        upload.WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    /// <summary>Blocks only when a part fills up and has to be sent.</summary>
+    public override void Write(ReadOnlySpan<byte> buffer) => upload.Write(buffer);
+
+    public override void Write(byte[] buffer, int offset, int count) => upload.Write(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+    }
+
+    public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
