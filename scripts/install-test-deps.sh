@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the tests need from Debian's packages, when missing: real Nix (nix-bin), the native libraries the
+# Installs what the tests need, when missing: from Debian's packages real Nix (nix-bin), the native libraries the
 # binary calls (libsodium, libzstd, liblzma), the xz/zstd CLIs for interoperability tests, nginx and wrk for the
-# benchmark. Idempotent; a no-op when everything is present.
+# benchmark, node and npm; from npm s3rver (an S3 server for the S3 storage tests) into the git-ignored .deps/s3rver.
+# Idempotent; a no-op when everything is present.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+s3rver_version=3.7.1
+s3rver_dir=.deps/s3rver
 needed=()
 command -v nix-store >/dev/null || needed+=(nix-bin)
 command -v xz >/dev/null || needed+=(xz-utils)
@@ -10,12 +14,21 @@ command -v zstd >/dev/null || needed+=(zstd)
 command -v nginx >/dev/null || needed+=(nginx-light)
 command -v wrk >/dev/null || needed+=(wrk)
 command -v curl >/dev/null || needed+=(curl)
+command -v node >/dev/null || needed+=(nodejs)
+command -v npm >/dev/null || needed+=(npm)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
   ldconfig -p | grep -q "${lib%%:*}" || needed+=("${lib##*:}")
 done
-[ ${#needed[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-echo "installing: ${needed[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+if [ ${#needed[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "installing: ${needed[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
+
+installed=$(node -p "require('./$s3rver_dir/node_modules/s3rver/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$s3rver_version" ]; then
+  echo "installing: s3rver $s3rver_version (npm) into $s3rver_dir"
+  npm install --prefix "$s3rver_dir" --no-audit --no-fund --loglevel=error "s3rver@$s3rver_version" >/dev/null
+fi

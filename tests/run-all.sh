@@ -8,8 +8,9 @@ root=$PWD
 results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
-echo "== prerequisites (Debian packages, installed when missing)"
+echo "== prerequisites (Debian packages and s3rver, installed when missing)"
 bash scripts/install-test-deps.sh
+export S3RVER_BIN="$root/.deps/s3rver/node_modules/.bin/s3rver"   # the S3 storage tests fail without it
 
 echo "== build (warnings are errors)"
 dotnet build Vega.Lite.sln -c Release -f net10.0 --nologo -v quiet

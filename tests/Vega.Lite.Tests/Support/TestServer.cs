@@ -14,8 +14,8 @@ using Vega.Lite.Metadata;
 namespace Vega.Lite.Tests.Support;
 
 /// <summary>
-/// The real server (Kestrel, SQLite, local storage) on 127.0.0.1 with a free port and a private directory; tokens
-/// are minted with its own HS256 key.
+/// The real server (Kestrel, SQLite, local storage unless told otherwise) on 127.0.0.1 with a free port and a
+/// private directory; tokens are minted with its own HS256 key.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
@@ -35,7 +35,9 @@ public sealed class TestServer : IAsyncDisposable
     public string StorageDirectory => Path.Combine(Directory, "storage");
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestServer> StartAsync(string extraToml = "")
+    /// <param name="extraToml">top-level keys and extra sections</param>
+    /// <param name="storageToml">a whole <c>[storage]</c> section instead of local storage in the private directory</param>
+    public static async Task<TestServer> StartAsync(string extraToml = "", string? storageToml = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "vega-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
@@ -45,9 +47,7 @@ public sealed class TestServer : IAsyncDisposable
             {extraToml}
             [database]
             url = "sqlite://{directory}/server.db"
-            [storage]
-            type = "local"
-            path = "{directory}/storage"
+            {storageToml ?? $"[storage]\ntype = \"local\"\npath = \"{directory}/storage\""}
             [compression]
             type = "zstd"
             level = 3
