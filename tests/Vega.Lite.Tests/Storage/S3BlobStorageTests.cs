@@ -42,7 +42,8 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     {
         var storage = Storage();
         var data = RandomNumberGenerator.GetBytes(17 * MiB);
-        await using var upload = await storage.BeginUploadAsync(default);
+        var key = BlobKey.New();
+        await using var upload = await storage.BeginUploadAsync(key, default);
         await upload.Content.WriteAsync(data);
         var pending = (S3Upload)upload;
         var uploadId = pending.MultipartUploadId!;
@@ -51,7 +52,7 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
         Assert.DoesNotContain(pending.Key, await _s3.ListKeysAsync());
         Assert.False(await storage.ExistsAsync(pending.Key, default));
 
-        var key = await upload.CommitAsync(default);
+        await upload.CommitAsync(default);
         Assert.Equal(data, await ReadAsync(storage, key, 0));
         Assert.Equal(pending.Key, key);
     }
@@ -78,7 +79,7 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
         var storage = Storage();
         var before = await _s3.ListKeysAsync();
         string? uploadId;
-        await using (var upload = await storage.BeginUploadAsync(default))
+        await using (var upload = await storage.BeginUploadAsync(BlobKey.New(), default))
         {
             await upload.Content.WriteAsync(RandomNumberGenerator.GetBytes(size));
             uploadId = ((S3Upload)upload).MultipartUploadId;
@@ -122,7 +123,7 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     {
         await using var s3 = await S3rver.StartAsync();
         var storage = new S3BlobStorage(s3.Client(c => c.MaxErrorRetry = 0), S3rver.Bucket, NullLogger.Instance);
-        await using var upload = await storage.BeginUploadAsync(default);
+        await using var upload = await storage.BeginUploadAsync(BlobKey.New(), default);
         await upload.Content.WriteAsync(RandomNumberGenerator.GetBytes(size / 2));
         await s3.StopAsync();
         await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -161,12 +162,14 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     /// <summary>Writes in odd-sized pieces, so parts fill across write boundaries.</summary>
     internal static async Task<string> WriteAsync(IBlobStorage storage, byte[] data)
     {
-        await using var upload = await storage.BeginUploadAsync(default);
+        var key = BlobKey.New();
+        await using var upload = await storage.BeginUploadAsync(key, default);
         for (var at = 0; at < data.Length; at += 300_007)
         {
             await upload.Content.WriteAsync(data.AsMemory(at, Math.Min(300_007, data.Length - at)));
         }
-        return await upload.CommitAsync(default);
+        await upload.CommitAsync(default);
+        return key;
     }
 
     internal static async Task<byte[]> ReadAsync(IBlobStorage storage, string key, long offset)
