@@ -137,6 +137,10 @@ internal static class NixUploadEndpoints
         {
             return ApiError.Request($"the uploaded NAR is not valid: {e.Message}");
         }
+        catch (ChunkCollectedException)
+        {
+            return ApiError.Collected;
+        }
         catch (BadHttpRequestException e)
         {
             return ApiError.Request($"the upload was cut short: {e.Message}");

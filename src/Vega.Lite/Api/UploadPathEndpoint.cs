@@ -26,10 +26,6 @@ internal static class UploadPathEndpoint
 
     private static readonly ApiError BadNarHashOrSize = ApiError.Request("Bad NAR Hash or Size");
 
-    /// <summary>Garbage collection took what this upload was deduplicated against, between lookup and record: rare, and a retry succeeds.</summary>
-    private static readonly ApiError NarCollected =
-        new(503, "ServiceUnavailable", "Stored data this upload reuses was garbage-collected meanwhile; push the path again.");
-
     private static async Task<IResult> UploadAsync(
         HttpContext context, CacheAccess access, MetadataStore metadata, NarIngester ingester, NarInfoCache narInfos,
         ServerConfig config, ILogger<NarIngester> log)
@@ -61,7 +57,7 @@ internal static class UploadPathEndpoint
                 }
                 if (!await metadata.UpsertObjectForCompleteNarAsync(cache!.Id, existing.Id, path, ct))
                 {
-                    return NarCollected;
+                    return ApiError.Collected;
                 }
                 result = new UploadPathResult { Kind = UploadPathResultKind.Deduplicated };
             }
@@ -90,7 +86,7 @@ internal static class UploadPathEndpoint
         }
         catch (ChunkCollectedException)
         {
-            return NarCollected;
+            return ApiError.Collected;
         }
         catch (BadHttpRequestException e)
         {

@@ -20,6 +20,9 @@ internal sealed record ApiError(int Status, string Name, string Message) : IResu
         new(503, "IncompleteNar", "The requested NAR has missing chunks and needs to be repaired.");
     public static readonly ApiError AccessError =
         new(403, "AccessError", "Access error: User does not have permission to complete this action.");
+    /// <summary>Garbage collection took what an upload reuses, between lookup and record: rare, and a retry succeeds.</summary>
+    public static readonly ApiError Collected =
+        new(503, "ServiceUnavailable", "Stored data this upload reuses was garbage-collected meanwhile; push the path again.");
     public static readonly ApiError PayloadTooLarge = new(413, "PayloadTooLarge", "The request body is too large.");
 
     /// <summary>Attic's <c>RequestError</c>: 400 with <c>General request error: {detail}</c>.</summary>
