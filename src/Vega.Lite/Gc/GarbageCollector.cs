@@ -81,15 +81,14 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
                 continue;
             }
             var lease = new UploadLease(id);
-            // Blobs are numbered in order; a crash leaves at most the last one unwritten, so stop after two misses.
-            for (var n = 0; n < MaxBlobsPerLease; n++)
+            // Blobs are numbered in order and at most MaxBlobsInFlight are written at once, so once more than that many
+            // keys in a row have no blob, no later key has one.
+            var misses = 0;
+            for (var n = 0; n < MaxBlobsPerLease && misses <= UploadLease.MaxBlobsInFlight; n++)
             {
                 var existed = await storage.ExistsAsync(lease.KeyFor(n), ct);
                 await storage.DeleteAsync(lease.KeyFor(n), ct); // also a half-written one
-                if (!existed && !await storage.ExistsAsync(lease.KeyFor(n + 1), ct))
-                {
-                    break;
-                }
+                misses = existed ? 0 : misses + 1;
             }
             await metadata.DeleteLeaseAsync(id, ct);
             abandoned++;

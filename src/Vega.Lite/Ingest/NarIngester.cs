@@ -21,7 +21,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     private const int BufferSize = 256 * 1024;
 
     /// <summary>Chunks compressed and stored at once: enough to hide storage latency, few enough to bound memory.</summary>
-    private static int ParallelChunks => Math.Max(2, Environment.ProcessorCount * 2);
+    private static int ParallelChunks => Math.Clamp(Environment.ProcessorCount * 2, 2, UploadLease.MaxBlobsInFlight);
 
     private readonly FastCdc? _cdc = chunking.NarSizeThreshold == 0 ? null : new FastCdc(chunking.MinSize, chunking.AvgSize, chunking.MaxSize);
 

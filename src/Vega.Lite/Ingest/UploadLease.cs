@@ -10,6 +10,12 @@ namespace Vega.Lite.Ingest;
 /// </summary>
 internal sealed record UploadLease(string Id)
 {
+    /// <summary>
+    /// At most this many of a lease's blobs are being written at once, so a crash leaves at most this many
+    /// consecutive keys unwritten (or half-written) among written ones.
+    /// </summary>
+    public const int MaxBlobsInFlight = 16;
+
     public static UploadLease New() => new(Guid.NewGuid().ToString("N"));
 
     /// <summary>A valid <see cref="BlobKey"/> (<c>&lt;uuid&gt;.chunk</c>) that only this lease and counter produce.</summary>
