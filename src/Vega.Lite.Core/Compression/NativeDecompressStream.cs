@@ -1,4 +1,5 @@
 using System.Buffers;
+using Vega.Lite.Core.IO;
 
 namespace Vega.Lite.Core.Compression;
 
@@ -12,7 +13,7 @@ namespace Vega.Lite.Core.Compression;
 /// Public only because a public class cannot derive from an internal one; the constructor and
 /// the abstract members are <c>private protected</c>, so it cannot be subclassed outside this assembly.
 /// </remarks>
-public abstract class NativeDecompressStream : Stream
+public abstract class NativeDecompressStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -50,18 +51,6 @@ public abstract class NativeDecompressStream : Stream
     }
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Size of the pooled input buffer, rented on first use.</summary>
     private protected abstract int InputBufferSize { get; }
@@ -151,17 +140,7 @@ public abstract class NativeDecompressStream : Stream
         return 0;
     }
 
-    public override void Flush()
-    {
-    }
-
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

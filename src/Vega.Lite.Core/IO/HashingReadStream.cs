@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Vega.Lite.Core.IO;
 
 /// <summary>Passes reads through while computing the SHA-256 and length of every byte read.</summary>
-public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Stream
+public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -37,15 +37,7 @@ public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : St
         BytesRead += data.Length;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

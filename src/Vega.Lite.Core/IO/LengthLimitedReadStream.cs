@@ -1,7 +1,7 @@
 namespace Vega.Lite.Core.IO;
 
 /// <summary>Reads at most <c>limit</c> bytes of the inner stream, then reports end of stream (Rust's <c>take</c>).</summary>
-public sealed class LengthLimitedReadStream(Stream inner, long limit) : Stream
+public sealed class LengthLimitedReadStream(Stream inner, long limit) : ReadOnlyStream
 {
     private long _remaining = limit >= 0 ? limit : throw new ArgumentOutOfRangeException(nameof(limit));
 
@@ -34,13 +34,5 @@ public sealed class LengthLimitedReadStream(Stream inner, long limit) : Stream
 
     private int Allowed(int requested) => (int)Math.Min(requested, _remaining);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => limit - _remaining; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Vega.Lite.Core.IO;
 
 namespace Vega.Lite.Storage;
 
@@ -9,7 +10,7 @@ namespace Vega.Lite.Storage;
 /// early or fails, reading goes on with a new ranged GET from the current position, pinned to the object's ETag.
 /// After <see cref="MaxAttempts"/> resumes in a row that deliver nothing, the read throws an <see cref="IOException"/>.
 /// </summary>
-internal sealed class S3ReadStream : Stream
+internal sealed class S3ReadStream : ReadOnlyStream
 {
     internal const int MaxAttempts = 4;
 
@@ -125,23 +126,4 @@ internal sealed class S3ReadStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,25 +1,11 @@
 namespace Vega.Lite.Core.Tests;
 
 /// <summary>A read-only stream over bytes that returns at most <c>maxChunk</c> bytes per read, like a slow network.</summary>
-internal sealed class TrickleStream(byte[] data, int maxChunk) : Stream
+internal sealed class TrickleStream(byte[] data, int maxChunk) : Vega.Lite.Core.IO.ReadOnlyStream
 {
     private int _position;
 
     public bool WasDisposed { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -36,16 +22,6 @@ internal sealed class TrickleStream(byte[] data, int maxChunk) : Stream
         await Task.Yield();
         return Read(buffer.Span);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
