@@ -8,14 +8,19 @@ internal static class ProcessIdentity
 {
     public static string Current { get; } = Describe(Environment.ProcessId) ?? $"unknown:{Environment.ProcessId}:0";
 
+    /// <summary>
+    /// False only when the owner is surely gone: its pid no longer runs, or runs a different process (another start
+    /// time or boot). When the process cannot be inspected it counts as alive: a leak beats deleting a live upload.
+    /// </summary>
     public static bool IsAlive(string owner)
     {
         var parts = owner.Split(':');
-        if (parts.Length != 3 || !int.TryParse(parts[1], out var pid))
+        if (parts.Length != 3 || !int.TryParse(parts[1], out var pid) || !Directory.Exists($"/proc/{pid}"))
         {
             return false;
         }
-        return Describe(pid) == owner;
+        var now = Describe(pid);
+        return now is null || parts[0] == "unknown" || now == owner;
     }
 
     private static string? Describe(int pid)

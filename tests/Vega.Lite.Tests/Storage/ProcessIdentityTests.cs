@@ -1,0 +1,35 @@
+using Vega.Lite.Ingest;
+
+namespace Vega.Lite.Tests.Storage;
+
+/// <summary>How garbage collection tells a live upload's owner from a dead one.</summary>
+public sealed class ProcessIdentityTests
+{
+    [Fact]
+    public void This_process_is_alive()
+    {
+        Assert.DoesNotContain("unknown", ProcessIdentity.Current);
+        Assert.True(ProcessIdentity.IsAlive(ProcessIdentity.Current));
+    }
+
+    [Fact]
+    public void A_pid_that_no_longer_runs_is_dead()
+    {
+        var bootId = ProcessIdentity.Current.Split(':')[0];
+        Assert.False(ProcessIdentity.IsAlive($"{bootId}:2147483646:12345"));
+    }
+
+    [Fact]
+    public void A_reused_pid_or_another_boot_is_dead()
+    {
+        var parts = ProcessIdentity.Current.Split(':');
+        Assert.False(ProcessIdentity.IsAlive($"{parts[0]}:{parts[1]}:{long.Parse(parts[2]) + 1}"));
+        Assert.False(ProcessIdentity.IsAlive($"00000000-0000-0000-0000-000000000000:{parts[1]}:{parts[2]}"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("garbage")]
+    [InlineData("a:notapid:1")]
+    public void A_malformed_owner_is_dead(string owner) => Assert.False(ProcessIdentity.IsAlive(owner));
+}
