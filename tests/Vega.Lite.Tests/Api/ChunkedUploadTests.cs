@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace Vega.Lite.Tests.Api;
 
@@ -19,26 +18,10 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static byte[] RandomBytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
-
-    private long Scalar(string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.Directory, "server.db")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
-    }
-
     [Fact]
     public async Task A_chunked_NAR_is_served_whole_and_byte_ranges_work_across_chunks()
     {
-        var nar = TestNar.File("big", RandomBytes(1_500_000, 1));
+        var nar = TestNar.File("big", TestNar.RandomBytes(1_500_000, 1));
         using var client = _server.Client(_server.RootToken);
         using var response = await AtticUploads.Upload(client, "chunks", nar);
         var result = await AtticUploads.ReadResult(response);
@@ -47,8 +30,8 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         var blobs = Served.BlobFiles(_server.StorageDirectory);
         Assert.True(blobs.Length >= 5, $"expected several chunks, got {blobs.Length}");
         Assert.Equal(blobs.Sum(f => new FileInfo(f).Length), result.GetProperty("file_size").GetInt64());
-        Assert.Equal(blobs.Length, Scalar("SELECT num_chunks FROM nar"));
-        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(blobs.Length, _server.Scalar("SELECT num_chunks FROM nar"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
 
         var info = await Served.SignedNarInfo(client, "chunks", nar.Hash);
         Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", info));
@@ -65,9 +48,9 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
     [Fact]
     public async Task A_next_version_reuses_the_chunks_it_shares_with_the_previous_one()
     {
-        var common = RandomBytes(2_000_000, 2);
+        var common = TestNar.RandomBytes(2_000_000, 2);
         var v1 = TestNar.File("app-1.0", common);
-        var v2 = TestNar.File("app-1.1", [.. common[..700_000], .. RandomBytes(3000, 3), .. common[700_000..]]);
+        var v2 = TestNar.File("app-1.1", [.. common[..700_000], .. TestNar.RandomBytes(3000, 3), .. common[700_000..]]);
         using var client = _server.Client(_server.RootToken);
         (await AtticUploads.Upload(client, "chunks", v1)).Dispose();
         var blobsAfterV1 = Served.BlobFiles(_server.StorageDirectory).Length;
@@ -82,19 +65,19 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_chunked_upload_leaves_no_chunk_no_blob_and_no_lease()
     {
-        var nar = TestNar.File("refused", RandomBytes(1_000_000, 4));
+        var nar = TestNar.File("refused", TestNar.RandomBytes(1_000_000, 4));
         using var client = _server.Client(_server.RootToken);
         using var response = await AtticUploads.Send(client, AtticUploads.NarInfoJson("chunks", nar, narHash: AtticUploads.HexNarHash([1, 2, 3])), nar.Nar);
         await Expect.Error(response, 400, "RequestError");
         Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
-        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM chunk"));
-        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM chunk"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
     }
 
     [Fact]
     public async Task Concurrent_uploads_of_the_same_NAR_all_succeed_and_store_it_once()
     {
-        var nar = TestNar.File("popular", RandomBytes(800_000, 5));
+        var nar = TestNar.File("popular", TestNar.RandomBytes(800_000, 5));
         using var client = _server.Client(_server.RootToken);
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => AtticUploads.Upload(client, "chunks", nar)));
         foreach (var response in responses)
@@ -103,10 +86,10 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
             Assert.Contains(kind, new[] { "Uploaded", "Deduplicated" });
             response.Dispose();
         }
-        Assert.Equal(1, Scalar("SELECT COUNT(*) FROM nar"));
-        Assert.Equal(Scalar("SELECT COUNT(*) FROM chunk"), Served.BlobFiles(_server.StorageDirectory).Length);
-        Assert.Equal(Scalar("SELECT num_chunks FROM nar"), Scalar("SELECT COUNT(*) FROM chunk"));
-        Assert.Equal(0, Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(1, _server.Scalar("SELECT COUNT(*) FROM nar"));
+        Assert.Equal(_server.Scalar("SELECT COUNT(*) FROM chunk"), Served.BlobFiles(_server.StorageDirectory).Length);
+        Assert.Equal(_server.Scalar("SELECT num_chunks FROM nar"), _server.Scalar("SELECT COUNT(*) FROM chunk"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
         Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", await Served.SignedNarInfo(client, "chunks", nar.Hash)));
     }
 }

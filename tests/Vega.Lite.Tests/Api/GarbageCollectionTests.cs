@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Vega.Lite.Core.Tokens;
 using Vega.Lite.Gc;
@@ -25,21 +24,9 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
 
     private Task<GcReport> CollectAsync() => _server.Services.GetRequiredService<GarbageCollector>().RunOnceAsync(CancellationToken.None);
 
-    private long Count(string table)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_server.Directory, "server.db")}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
-    }
+    private static TestNar Nar(string name, int size, int seed) => TestNar.File(name, TestNar.RandomBytes(size, seed));
 
-    private static TestNar Nar(string name, int size, int seed)
-    {
-        var bytes = new byte[size];
-        new Random(seed).NextBytes(bytes);
-        return TestNar.File(name, bytes);
-    }
+    private long Count(string table) => _server.Scalar($"SELECT COUNT(*) FROM {table}");
 
     private async Task PushAsync(HttpClient client, string cache, TestNar nar)
     {

@@ -31,6 +31,14 @@ public sealed record TestNar(string StorePath, byte[] Nar, IReadOnlyList<string>
         }
     }
 
+    /// <summary>Reproducible random contents: incompressible, and the same for the same seed.</summary>
+    public static byte[] RandomBytes(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
     public static string RandomHash()
     {
         const string alphabet = "0123456789abcdfghijklmnpqrsvwxyz";
