@@ -196,4 +196,19 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.True(await storage.ExistsAsync(live.KeyFor(0), default));
         Assert.Equal(1, Count("upload_lease"));
     }
+
+    [Fact]
+    public async Task An_upload_that_reuses_what_GC_took_meanwhile_is_refused_not_recorded()
+    {
+        var metadata = _server.Services.GetRequiredService<Vega.Lite.Metadata.MetadataStore>();
+        var cache = (await metadata.GetCacheAsync("gc", default))!;
+        var path = new Vega.Lite.Metadata.ObjectMetadata(TestNar.RandomHash(), "/nix/store/x-late", [], null, [], null, null);
+        var collected = new Vega.Lite.Metadata.NarToRecord(
+            "sha256:" + new string('0', 64), 10, "zstd", [new Vega.Lite.Metadata.PlannedChunk(987_654, null)], LeaseId: null);
+
+        await Assert.ThrowsAsync<Vega.Lite.Metadata.ChunkCollectedException>(() => metadata.RecordUploadedPathAsync(cache.Id, collected, path, default));
+        Assert.False(await metadata.UpsertObjectForCompleteNarAsync(cache.Id, 987_654, path, default));
+        Assert.Equal(0, Count("object"));
+        Assert.Equal(0, Count("nar"));
+    }
 }
