@@ -4,18 +4,24 @@ namespace Vega.Lite.Metadata;
 
 internal sealed partial class MetadataStore
 {
+    /// <summary>SQL: object <c>o</c> with hash <c>$hash</c> in the live cache <c>c</c> named <c>$cache</c>, with its valid NAR <c>n</c>.</summary>
+    private const string PathInLiveCache =
+        """
+        FROM object o
+        JOIN cache c ON c.id = o.cache_id
+        JOIN nar n ON n.id = o.nar_id
+        WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+        """;
+
     /// <summary>The store path in the named live cache, with its valid NAR; null when there is none.</summary>
     public async Task<StoredObject?> FindObjectAsync(string cacheName, string storePathHash, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            """
+            $$"""
             SELECT o.store_path_hash, o.store_path, o."references", o.deriver, o.ca,
                    n.nar_hash, n.nar_size, n.compression, n.id
-            FROM object o
-            JOIN cache c ON c.id = o.cache_id
-            JOIN nar n ON n.id = o.nar_id
-            WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+            {{PathInLiveCache}}
             """);
         command.Parameters.AddWithValue("$cache", cacheName);
         command.Parameters.AddWithValue("$hash", storePathHash);
@@ -46,12 +52,9 @@ internal sealed partial class MetadataStore
         long objectId, narId;
         string compression;
         await using (var find = Command(connection,
-            """
+            $$"""
             SELECT o.id, n.id, n.compression
-            FROM object o
-            JOIN cache c ON c.id = o.cache_id
-            JOIN nar n ON n.id = o.nar_id
-            WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+            {{PathInLiveCache}}
             """))
         {
             find.Parameters.AddWithValue("$cache", cacheName);
