@@ -12,12 +12,15 @@ internal sealed record CommandLine
     /// <summary>Set for <c>make-token</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? MakeTokenArgs { get; init; }
 
+    /// <summary>Set for <c>ensure-cache</c>: the remaining arguments after the subcommand.</summary>
+    public IReadOnlyList<string>? EnsureCacheArgs { get; init; }
+
     public static readonly string[] Modes =
         ["monolithic", "api-server", "garbage-collector", "garbage-collector-once", "db-migrations", "check-config"];
 
     /// <summary>
     /// Parses <c>[-f PATH] [-l ADDR] [--mode M]</c> and, in any position after the global flags,
-    /// <c>make-token …</c>. Started as <c>atticadm</c>, the subcommand is required.
+    /// <c>make-token …</c> or <c>ensure-cache …</c>. Started as <c>atticadm</c>, the subcommand is required.
     /// </summary>
     public static CommandLine Parse(IReadOnlyList<string> args, bool asAtticadm)
     {
@@ -45,6 +48,8 @@ internal sealed record CommandLine
                     break; // atticd's debugging flag; accepted so existing unit files keep working
                 case "make-token":
                     return result with { MakeTokenArgs = args.Skip(i + 1).ToList() };
+                case "ensure-cache" when !asAtticadm:
+                    return result with { EnsureCacheArgs = args.Skip(i + 1).ToList() };
                 default:
                     if (arg.StartsWith("--config=", StringComparison.Ordinal))
                     {
@@ -78,6 +83,8 @@ internal sealed record CommandLine
         Usage:
           vega-lite [-f|--config PATH] [-l|--listen ADDR] [--mode MODE]
           vega-lite [-f|--config PATH] make-token --sub NAME --validity DURATION [permissions…] [--dump-claims]
+          vega-lite [-f|--config PATH] ensure-cache NAME [--public|--private] [--retention-period SECONDS|global]
+                    [--priority N] [--store-dir DIR] [--upstream-cache-key-name KEY]… [--no-upstream-cache-key-names]
 
         Modes: monolithic (default: migrate, serve), api-server (serve only), db-migrations,
                check-config, garbage-collector, garbage-collector-once.
@@ -87,6 +94,9 @@ internal sealed record CommandLine
 
         make-token permissions (each takes a cache name pattern, may repeat):
           --pull --push --delete --create-cache --configure-cache --configure-cache-retention --destroy-cache
+
+        ensure-cache creates the cache (fresh signing key, like `attic cache create`) unless it exists, then sets
+        only the flags given. Idempotent: for declarative caches, run before each start.
 
         Started through a link named atticd or atticadm, it behaves as that program.
         """;

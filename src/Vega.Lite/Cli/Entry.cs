@@ -2,7 +2,7 @@ using Vega.Lite.Config;
 
 namespace Vega.Lite.Cli;
 
-/// <summary>Dispatches the command line: server modes, or make-token; as atticd or atticadm when started by those names.</summary>
+/// <summary>Dispatches the command line: server modes, make-token or ensure-cache; as atticd or atticadm when started by those names.</summary>
 internal static class Entry
 {
     public static async Task<int> RunAsync(string[] args)
@@ -22,8 +22,12 @@ internal static class Entry
                 Console.WriteLine($"vega-lite {typeof(Entry).Assembly.GetName().Version?.ToString(3)}");
                 return 0;
             }
-            return commandLine.MakeTokenArgs is { } tokenArgs
-                ? MakeTokenCommand.Run(commandLine.ConfigPath, tokenArgs, env, Console.Out)
+            if (commandLine.MakeTokenArgs is { } tokenArgs)
+            {
+                return MakeTokenCommand.Run(commandLine.ConfigPath, tokenArgs, env, Console.Out);
+            }
+            return commandLine.EnsureCacheArgs is { } cacheArgs
+                ? await EnsureCacheCommand.RunAsync(commandLine.ConfigPath, cacheArgs, env, Console.Out)
                 : await ServerCommand.RunAsync(commandLine, env);
         }
         catch (UsageException e)

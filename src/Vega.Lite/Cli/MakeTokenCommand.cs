@@ -30,7 +30,7 @@ internal static class MakeTokenCommand
         };
         for (var i = 0; i < args.Count; i++)
         {
-            var (flag, inline) = SplitInline(args[i]);
+            var (flag, inline) = OptionArgument.Split(args[i]);
             string Value() => inline ?? (i + 1 < args.Count ? args[++i] : throw new UsageException($"{flag} needs a value"));
             switch (flag)
             {
@@ -69,11 +69,5 @@ internal static class MakeTokenCommand
             DestroyCache = bits["--destroy-cache"],
         };
         return (request, dump);
-    }
-
-    private static (string Flag, string? Inline) SplitInline(string arg)
-    {
-        var eq = arg.IndexOf('=');
-        return arg.StartsWith("--", StringComparison.Ordinal) && eq > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
     }
 }
