@@ -1,12 +1,16 @@
 namespace Vega.Lite.Core.Chunking;
 
 /// <summary>
-/// Splits a stream into content-defined chunks with <see cref="FastCdc"/>, holding at most two maximum-size chunks
+/// Splits a stream into content-defined chunks with <see cref="FastCdc"/>, holding at most four maximum-size chunks
 /// in memory whatever the stream's length. Each chunk is valid until the next call.
 /// </summary>
 public sealed class ChunkReader(Stream input, FastCdc cdc)
 {
-    private readonly byte[] _buffer = new byte[cdc.MaxSize * 2];
+    /// <summary>
+    /// Four maximum-size chunks: the unread tail is moved to the front only when less than a chunk's room is left,
+    /// about once per three maximum-size chunks of input instead of once per chunk.
+    /// </summary>
+    private readonly byte[] _buffer = new byte[cdc.MaxSize * 4];
     private int _start;
     private int _end;
     private bool _eof;
@@ -28,7 +32,7 @@ public sealed class ChunkReader(Stream input, FastCdc cdc)
                 _start += length;
                 return chunk;
             }
-            if (_start > 0)
+            if (_start > 0 && _buffer.Length - _start < cdc.MaxSize)
             {
                 Buffer.BlockCopy(_buffer, _start, _buffer, 0, available);
                 _start = 0;

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Vega.Lite.Core.Chunking;
 
@@ -44,11 +46,15 @@ public sealed class FastCdc
         }
         var end = Math.Min(data.Length, MaxSize);
         var normal = Math.Min(end, AvgSize);
+        // The hot loop of every upload: references instead of indexing, so no bounds checks (i < end <= data.Length,
+        // and a byte always indexes the 256-entry table).
+        ref var bytes = ref MemoryMarshal.GetReference(data);
+        ref var gear = ref MemoryMarshal.GetArrayDataReference(Gear);
         ulong hash = 0;
         var i = MinSize;
         for (; i < normal; i++)
         {
-            hash = (hash << 1) + Gear[data[i]];
+            hash = (hash << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref bytes, i));
             if ((hash & _maskS) == 0)
             {
                 return i + 1;
@@ -56,7 +62,7 @@ public sealed class FastCdc
         }
         for (; i < end; i++)
         {
-            hash = (hash << 1) + Gear[data[i]];
+            hash = (hash << 1) + Unsafe.Add(ref gear, Unsafe.Add(ref bytes, i));
             if ((hash & _maskL) == 0)
             {
                 return i + 1;

@@ -92,6 +92,13 @@ internal static unsafe partial class Zstd
     [LibraryImport(NativeLibraries.ZstdLibrary)]
     internal static partial nuint ZSTD_CStreamOutSize();
 
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_compressBound(nuint srcSize);
+
+    /// <summary>One-shot compression into one frame with the context's parameters; the source size goes in the header.</summary>
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial nuint ZSTD_compress2(ZstdCCtxHandle cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
+
     // --- decompression ---
 
     [LibraryImport(NativeLibraries.ZstdLibrary)]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Vega.Lite.Config;
@@ -44,6 +45,10 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
             else
             {
                 await IngestWholeAsync(nar, pending, ct);
+            }
+            if (pending.InvalidReason is null)
+            {
+                await storage.FlushAsync(ct); // every blob durable before the caller may record the NAR
             }
             return pending;
         }
@@ -102,8 +107,8 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     private async Task IngestChunkedAsync(Stream nar, PendingNar pending, CancellationToken ct)
     {
         var reader = new ChunkReader(nar, _cdc!);
-        var inFlight = new Queue<Task<(ExistingChunk? Existing, NewChunk? New, long Size)>>();
-        var storing = new Dictionary<string, Task<(ExistingChunk?, NewChunk?, long)>>(StringComparer.Ordinal);
+        var inFlight = new Queue<Task<StoredChunk>>();
+        var firstOfHash = new ConcurrentDictionary<string, Task<StoredChunk>>(StringComparer.Ordinal);
         using var limit = new SemaphoreSlim(ParallelChunks);
         try
         {
@@ -118,21 +123,12 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
                 {
                     continue; // keep hashing to the end; nothing more is stored
                 }
-                var hash = Core.Nix.NixHash.FromBytes(SHA256.HashData(chunk.Span)).ToHexString();
-                if (storing.TryGetValue(hash, out var same))
-                {
-                    inFlight.Enqueue(same); // the same bytes again within this NAR
-                }
-                else
-                {
-                    await limit.WaitAsync(ct);
-                    var copy = ArrayPool<byte>.Shared.Rent(chunk.Length);
-                    chunk.CopyTo(copy);
-                    var length = chunk.Length;
-                    var task = StoreChunkAsync(pending, hash, copy, length, limit, ct);
-                    storing[hash] = task;
-                    inFlight.Enqueue(task);
-                }
+                await limit.WaitAsync(ct);
+                var copy = ArrayPool<byte>.Shared.Rent(chunk.Length);
+                chunk.CopyTo(copy);
+                var length = chunk.Length;
+                // On the thread pool: hashing, lookup, compression and write of a chunk run beside the read loop.
+                inFlight.Enqueue(Task.Run(() => StoreChunkAsync(pending, copy, length, firstOfHash, limit, ct), ct));
                 while (inFlight.Count > 0 && inFlight.Peek().IsCompleted)
                 {
                     Add(pending, await inFlight.Dequeue());
@@ -151,7 +147,10 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         pending.Complete();
     }
 
-    private static void Add(PendingNar pending, (ExistingChunk? Existing, NewChunk? New, long Size) chunk)
+    /// <summary>A chunk of the NAR, in NAR order: reused from an earlier NAR, or stored now.</summary>
+    private readonly record struct StoredChunk(ExistingChunk? Existing, NewChunk? New, long Size);
+
+    private static void Add(PendingNar pending, StoredChunk chunk)
     {
         if (chunk.Existing is not null)
         {
@@ -163,30 +162,75 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         }
     }
 
-    private async Task<(ExistingChunk?, NewChunk?, long)> StoreChunkAsync(
-        PendingNar pending, string hash, byte[] bytes, int length, SemaphoreSlim limit, CancellationToken ct)
+    /// <summary>
+    /// Stores one chunk unless a recorded one has its hash. The same bytes twice in one NAR are stored once: the
+    /// later copy waits for the first (<paramref name="firstOfHash"/>) and shares its result.
+    /// </summary>
+    private async Task<StoredChunk> StoreChunkAsync(
+        PendingNar pending, byte[] bytes, int length, ConcurrentDictionary<string, Task<StoredChunk>> firstOfHash,
+        SemaphoreSlim limit, CancellationToken ct)
     {
+        var mine = new TaskCompletionSource<StoredChunk>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            if (await metadata.FindValidChunkAsync(hash, compression.NarInfoName, ct) is { } existing)
+            var hash = Core.Nix.NixHash.FromBytes(SHA256.HashData(bytes.AsSpan(0, length))).ToHexString();
+            var first = firstOfHash.GetOrAdd(hash, mine.Task);
+            if (first != mine.Task)
             {
-                return (existing, null, length);
+                return await first;
             }
-            var key = await pending.NextBlobKeyAsync(ct);
-            await using var upload = await storage.BeginUploadAsync(key, ct);
-            var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
-            await using (var compressor = OpenCompressor(stored, workers: 0))
+            try
             {
-                await compressor.WriteAsync(bytes.AsMemory(0, length), ct);
+                var stored = await StoreNewChunkAsync(pending, hash, bytes.AsMemory(0, length), ct);
+                mine.SetResult(stored);
+                return stored;
             }
-            await upload.CommitAsync(ct);
-            var fileHash = Core.Nix.NixHash.FromBytes(stored.GetHash()).ToHexString();
-            return (null, new NewChunk(key, hash, length, fileHash, stored.BytesWritten, compression.NarInfoName), length);
+            catch (Exception e)
+            {
+                mine.SetException(e);
+                throw;
+            }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(bytes);
             limit.Release();
+        }
+    }
+
+    private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, string hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    {
+        if (await metadata.FindValidChunkAsync(hash, compression.NarInfoName, ct) is { } existing)
+        {
+            return new StoredChunk(existing, null, chunk.Length);
+        }
+        var key = await pending.NextBlobKeyAsync(ct);
+        await using var upload = await storage.BeginUploadAsync(key, ct);
+        var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
+        await CompressChunkAsync(stored, chunk, ct);
+        await upload.CommitAsync(ct);
+        var fileHash = Core.Nix.NixHash.FromBytes(stored.GetHash()).ToHexString();
+        return new StoredChunk(null, new NewChunk(key, hash, chunk.Length, fileHash, stored.BytesWritten, compression.NarInfoName), chunk.Length);
+    }
+
+    /// <summary>A chunk into one compressed blob: zstd in one shot on a pooled context, other types as a stream.</summary>
+    private async Task CompressChunkAsync(Stream output, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    {
+        if (compression.Type != CompressionType.Zstd)
+        {
+            await using var compressor = OpenCompressor(output, workers: 0);
+            await compressor.WriteAsync(chunk, ct);
+            return;
+        }
+        var frame = ArrayPool<byte>.Shared.Rent(ZstdFrames.MaxCompressedLength(chunk.Length));
+        try
+        {
+            var length = ZstdFrames.Compress(chunk.Span, frame, compression.EffectiveLevel);
+            await output.WriteAsync(frame.AsMemory(0, length), ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
     private readonly IncrementalHash _narHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly NarValidator _validator = new();
     private readonly List<PlannedChunk> _chunks = [];
+    private readonly SemaphoreSlim _leaseGate = new(1, 1);
     private UploadLease? _lease;
     private int _blobCount;
     private bool _recorded;
@@ -68,16 +69,30 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
         _finalHash = NixHash.FromBytes(_narHash.GetHashAndReset());
     }
 
-    /// <summary>The key for the next new blob, taking out the lease before the first one is written.</summary>
+    /// <summary>
+    /// The key for the next new blob, taking out the lease before the first one is written. Thread-safe: chunks are
+    /// stored several at once.
+    /// </summary>
     public async Task<string> NextBlobKeyAsync(CancellationToken ct)
     {
-        if (_lease is null)
+        if (Volatile.Read(ref _lease) is null)
         {
-            var lease = UploadLease.New();
-            await metadata.CreateLeaseAsync(lease.Id, ProcessIdentity.Current, ct);
-            _lease = lease;
+            await _leaseGate.WaitAsync(ct);
+            try
+            {
+                if (_lease is null)
+                {
+                    var lease = UploadLease.New();
+                    await metadata.CreateLeaseAsync(lease.Id, ProcessIdentity.Current, ct);
+                    Volatile.Write(ref _lease, lease);
+                }
+            }
+            finally
+            {
+                _leaseGate.Release();
+            }
         }
-        return _lease.KeyFor(_blobCount++);
+        return _lease!.KeyFor(Interlocked.Increment(ref _blobCount) - 1);
     }
 
     public void AddExisting(ExistingChunk chunk, long chunkSize)

@@ -4,8 +4,9 @@ namespace Vega.Lite.Storage;
 
 /// <summary>
 /// Blobs as files under a root, in Attic's layout: <c>ROOT/a/ab/ab…chunk</c> with <c>ROOT/VERSION</c> holding 1.
-/// Writes go to <c>ROOT/.tmp</c>, are fsynced, renamed into place and the directory fsynced: a blob either
-/// exists whole or not at all, whatever crashes when.
+/// Writes go to <c>ROOT/.tmp</c> and are renamed into place, so a blob is seen whole or not at all. Durability comes
+/// from one <c>syncfs</c> per NAR (<see cref="FlushAsync"/>), before the NAR is recorded: a crash before it may leave
+/// blobs that are empty or missing, but nothing refers to them and garbage collection removes them.
 /// </summary>
 internal sealed partial class LocalBlobStorage : IBlobStorage
 {
@@ -119,39 +120,41 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
     private static async Task CommitAsync(string tempPath, string final, FileStream stream, CancellationToken ct)
     {
         await stream.FlushAsync(ct);
-        stream.Flush(flushToDisk: true);
         await stream.DisposeAsync();
         var directory = Path.GetDirectoryName(final)!;
         Directory.CreateDirectory(directory);
         File.Move(tempPath, final, overwrite: false);
-        FsyncDirectory(directory);
     }
 
-    private static void FsyncDirectory(string directory)
+    /// <summary>
+    /// <c>syncfs</c> on the storage's file system: the data, the renames and the new directories of every blob
+    /// committed so far reach the disk in one call. On the thread pool, as it blocks until the disk has them.
+    /// </summary>
+    public Task FlushAsync(CancellationToken ct) => Task.Run(() =>
     {
-        var fd = Open(directory, 0x10000 /* O_DIRECTORY */ | 0 /* O_RDONLY */);
+        var fd = Open(_root, 0x10000 /* O_DIRECTORY */ | 0 /* O_RDONLY */);
         if (fd < 0)
         {
-            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"cannot open {_root} to sync it (errno {Marshal.GetLastPInvokeError()})");
         }
         try
         {
-            if (Fsync(fd) != 0)
+            if (SyncFs(fd) != 0)
             {
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"syncfs of {_root} failed (errno {Marshal.GetLastPInvokeError()})");
             }
         }
         finally
         {
             _ = Close(fd);
         }
-    }
+    }, ct);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
 
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);

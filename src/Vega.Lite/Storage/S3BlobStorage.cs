@@ -73,6 +73,9 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
         }
     }
 
+    /// <summary>Nothing to do: S3 answers a PUT or a completed multipart upload only once the object is durable.</summary>
+    public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+
     public void Dispose() => s3.Dispose();
 
     /// <summary>The key is missing; a missing bucket is a configuration error, not a missing blob.</summary>
