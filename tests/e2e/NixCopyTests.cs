@@ -52,7 +52,7 @@ public sealed class NixCopyTests : IAsyncLifetime
 
         foreach (var path in closure.Paths)
         {
-            Assert.Equal(NarHashOf(path), NarHashOf(store + path));
+            Assert.Equal(Nars.HashOf(path), Nars.HashOf(store + path));
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class NixCopyTests : IAsyncLifetime
         await api.CreateCacheAsync(cache);
         var closure = await TestClosure.BuildAsync(_nix);
         var leaf = closure.Paths.First(p => p.Contains("vega-leaf-"));
-        var nar = Nar(leaf);
+        var nar = Nars.Dump(leaf);
 
         // A NAR file whose name is not its hash.
         var wrongName = Nix32.Encode(SHA256.HashData("something else"u8)) + ".nar";
@@ -134,15 +134,6 @@ public sealed class NixCopyTests : IAsyncLifetime
     }
 
     private static string HashPart(string storePath) => Path.GetFileName(storePath)[..32];
-
-    private static byte[] Nar(string path)
-    {
-        using var buffer = new MemoryStream();
-        NarWriter.Dump(path, buffer);
-        return buffer.ToArray();
-    }
-
-    private static string NarHashOf(string path) => Convert.ToHexString(SHA256.HashData(Nar(path)));
 
     /// <summary>A well-formed token signed with a key the server does not have.</summary>
     private static string ForgedToken()
