@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need, when missing: from Debian's packages real Nix (nix-bin), the native libraries the
-# binary calls (libsodium, libzstd, liblzma), the xz/zstd CLIs for interoperability tests, nginx and wrk for the
-# benchmark, node and npm; from npm s3rver (an S3 server for the S3 storage tests) into the git-ignored .deps/s3rver.
+# binary calls (libsodium, libzstd, liblzma), the xz/zstd CLIs for interoperability tests, nginx for the nginx
+# end-to-end test and the benchmark, wrk for the benchmark, node and npm; from npm s3rver (an S3 server for the S3
+# storage tests) into the git-ignored .deps/s3rver.
 # Idempotent; a no-op when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
