@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds what the Docker image ships into OUT (relative paths are taken from the repository root, as publish.sh does):
+#   vega-lite            the Native AOT binary, from scripts/publish.sh
+#   lib*.so*             the native libraries published beside it that it loads at run time (libe_sqlite3.so while
+#                        SQLite is not linked in; none once the binary is fully static)
+#   atticd, atticadm     symlinks to vega-lite: started by those names it behaves as those programs
+# Nothing else from the publish directory (.dbg, .pdb, the static web assets manifest) is needed at run time.
+#
+# The Dockerfile's build stage is this one script, and tests/run-all.sh runs it too: the build logic is exercised in CI
+# although no Docker engine runs there. Installs the build dependencies when missing, with apt (Debian or Ubuntu):
+# a C toolchain for the AOT link (clang, or gcc, which the ILCompiler falls back to) and the -dev packages whose static
+# archives a fully static binary links in.
+#
+#   bash docker/build-binary.sh OUT
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:?usage: docker/build-binary.sh OUT}
+
+needed=()
+command -v clang >/dev/null || command -v gcc >/dev/null || needed+=(gcc)
+for pkg in libsodium-dev libzstd-dev liblzma-dev libsqlite3-dev; do
+  dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || needed+=("$pkg")
+done
+if [ ${#needed[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  echo "installing build dependencies: ${needed[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi
+
+# Publish into a scratch directory, then copy only what runs: OUT holds exactly what the image gets.
+staging=$(mktemp -d)
+trap 'rm -rf "$staging"' EXIT
+bash scripts/publish.sh "$staging" >/dev/null
+
+mkdir -p "$out"
+# Leftovers of an earlier build go first, e.g. a library that the binary now links in statically.
+rm -f "$out/vega-lite" "$out/atticd" "$out/atticadm" "$out"/lib*.so*
+install -m 0755 "$staging/vega-lite" "$out/vega-lite"
+shopt -s nullglob
+for lib in "$staging"/lib*.so*; do
+  install -m 0644 "$lib" "$out/"
+done
+ln -s vega-lite "$out/atticd"
+ln -s vega-lite "$out/atticadm"
+echo "built into $out:"
+ls -l "$out"
