@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need, when missing: from Debian's packages real Nix (nix-bin), the native libraries the
 # binary calls (libsodium, libzstd, liblzma), the xz/zstd CLIs for interoperability tests, nginx for the nginx
-# end-to-end test and the benchmark, wrk for the benchmark, node and npm; from npm s3rver (an S3 server for the S3
-# storage tests) into the git-ignored .deps/s3rver.
+# end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh; from npm
+# s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into the
+# git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 s3rver_version=3.7.1
 s3rver_dir=.deps/s3rver
+dockerlinter_version=2.0.0
+dockerlinter_dir=.deps/dockerlinter
 needed=()
 command -v nix-store >/dev/null || needed+=(nix-bin)
 command -v xz >/dev/null || needed+=(xz-utils)
@@ -17,6 +20,7 @@ command -v wrk >/dev/null || needed+=(wrk)
 command -v curl >/dev/null || needed+=(curl)
 command -v node >/dev/null || needed+=(nodejs)
 command -v npm >/dev/null || needed+=(npm)
+command -v shellcheck >/dev/null || needed+=(shellcheck)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
   ldconfig -p | grep -q "${lib%%:*}" || needed+=("${lib##*:}")
 done
@@ -32,4 +36,13 @@ installed=$(node -p "require('./$s3rver_dir/node_modules/s3rver/package.json').v
 if [ "$installed" != "$s3rver_version" ]; then
   echo "installing: s3rver $s3rver_version (npm) into $s3rver_dir"
   npm install --prefix "$s3rver_dir" --no-audit --no-fund --loglevel=error "s3rver@$s3rver_version" >/dev/null
+fi
+
+installed=$(node -p "require('./$dockerlinter_dir/node_modules/dockerlinter/package.json').version" 2>/dev/null || true)
+if [ "$installed" != "$dockerlinter_version" ]; then
+  echo "installing: dockerlinter $dockerlinter_version (npm) into $dockerlinter_dir"
+  # --ignore-scripts: its postinstall downloads a shellcheck binary from GitHub, which is not reachable here; without
+  # that it runs the shellcheck on PATH (Debian's, above). It declares node >= 22.12 but runs on Debian's node 20.
+  npm install --prefix "$dockerlinter_dir" --no-audit --no-fund --loglevel=error --ignore-scripts \
+    "dockerlinter@$dockerlinter_version" >/dev/null
 fi

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Lints the shell scripts and the Dockerfile, and exits non-zero on any finding:
+#   - shellcheck (Debian's) on every shell script in the repository, tracked or new: *.sh, and files without that
+#     extension whose first line is a sh/bash shebang (.ci/run);
+#   - dockerlinter (npm, version pinned in scripts/install-test-deps.sh, installed into .deps/dockerlinter) on
+#     docker/Dockerfile: hadolint-like rules (tagged bases, apt-get hygiene, last USER not root, JSON-form ENTRYPOINT,
+#     COPY --from aliases, …) and shellcheck on each RUN. A rule is waived on one instruction by a comment
+#     `# linter ignore=CODE` on the line above it, with the reason beside it.
+# Each linter first lints a known-bad input and must find something there, so a linter that silently passes
+# everything (as dockerlinter does when its file is missing) fails here instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+dockerlinter=$root/.deps/dockerlinter/node_modules/.bin/dockerlinter
+dockerfile=$root/docker/Dockerfile
+command -v shellcheck >/dev/null || { echo "lint: shellcheck is missing: bash scripts/install-test-deps.sh" >&2; exit 1; }
+[ -x "$dockerlinter" ] || { echo "lint: $dockerlinter is missing: bash scripts/install-test-deps.sh" >&2; exit 1; }
+[ -f "$dockerfile" ] || { echo "lint: $dockerfile is missing" >&2; exit 1; }
+# dockerlinter writes each RUN to temp<LINE>.sh in its working directory for shellcheck: give it a scratch one.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+scripts=()
+while IFS= read -r -d '' file; do
+  [ -f "$file" ] || continue   # deleted in the work tree
+  case "$file" in
+    *.sh) scripts+=("$file") ;;
+    *) if head -n1 "$file" | grep -Eq '^#!(/usr/bin/env |/bin/|/usr/bin/)(ba)?sh\b'; then scripts+=("$file"); fi ;;
+  esac
+done < <(git ls-files -z --cached --others --exclude-standard)
+
+# shellcheck disable=SC2016 # the $1 is meant literally: it is the bad script's text
+printf 'echo $1\n' >"$scratch/bad.sh"
+if shellcheck -s bash "$scratch/bad.sh" >/dev/null; then
+  echo "lint: shellcheck found nothing in a script with an unquoted \$1: it is not working" >&2; exit 1
+fi
+printf 'MAINTAINER nobody\nRUN apt-get install curl\n' >"$scratch/bad.Dockerfile"
+if (cd "$scratch" && "$dockerlinter" -f bad.Dockerfile -e info >/dev/null); then
+  echo "lint: dockerlinter found nothing in a Dockerfile with no FROM: it is not working" >&2; exit 1
+fi
+
+status=0
+shellcheck_findings=$(shellcheck -f gcc "${scripts[@]}" || true)
+shellcheck_count=$(grep -c . <<<"$shellcheck_findings" || true)
+[ -z "$shellcheck_findings" ] || { echo "$shellcheck_findings"; status=1; }
+echo "lint: shellcheck $(shellcheck --version | sed -n 's/^version: //p'): ${#scripts[@]} scripts, $shellcheck_count findings"
+
+docker_rc=0
+docker_findings=$(cd "$scratch" && "$dockerlinter" -f "$dockerfile" -e info) || docker_rc=$?
+# Its report is "Line N:" followed by one indented "/CODE/ message" per finding.
+docker_count=$(grep -cE '^ +/[A-Z]+[0-9]+/' <<<"$docker_findings" || true)
+[ -z "$docker_findings" ] || echo "$docker_findings"
+echo "lint: dockerlinter $("$dockerlinter" --version): docker/Dockerfile, $docker_count findings"
+if [ "$docker_rc" -ne 0 ]; then
+  status=1
+  [ "$docker_count" -gt 0 ] || echo "lint: dockerlinter exited $docker_rc without a finding" >&2
+fi
+exit $status
