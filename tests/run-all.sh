@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: build with warnings as errors, publish the Native AOT binary, then run the unit,
+# The whole test suite: lint the shell scripts and the Dockerfile, build with warnings as errors, publish the Native
+# AOT binary, check the Docker image's build step and runtime contract without an engine, then run the unit,
 # in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix).
-# Prints one closing line "N passed, N failed" and exits non-zero if anything failed.
+# Prints one closing line "N passed, N failed" and exits non-zero if anything failed; the lint and the Docker
+# checks count as one test each there. A failing lint does not stop the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -12,6 +14,23 @@ echo "== prerequisites (Debian packages and s3rver, installed when missing)"
 bash scripts/install-test-deps.sh
 export S3RVER_BIN="$root/.deps/s3rver/node_modules/.bin/s3rver"   # the S3 storage tests fail without it
 
+status=0
+checks_passed=0; checks_failed=0; checks_skipped=0
+# A check done by a script: exit 0 passed, 77 skipped, anything else failed (and fails the suite).
+check() {
+  local name=$1 rc=0
+  shift
+  "$@" || rc=$?
+  case $rc in
+    0) checks_passed=$((checks_passed + 1)); echo "-- $name: passed" ;;
+    77) checks_skipped=$((checks_skipped + 1)); echo "-- $name: skipped" ;;
+    *) checks_failed=$((checks_failed + 1)); status=1; echo "-- $name: FAILED (exit $rc)" ;;
+  esac
+}
+
+echo "== lint (shellcheck on the shell scripts, dockerlinter on docker/Dockerfile)"
+check lint bash scripts/lint.sh
+
 echo "== build (warnings are errors)"
 dotnet build Vega.Lite.sln -c Release -f net10.0 --nologo -v quiet
 
@@ -19,7 +38,10 @@ echo "== publish the Native AOT binary"
 bash scripts/publish.sh "$root/artifacts/bin"
 export VEGA_LITE_BIN="$root/artifacts/bin/vega-lite"
 
-status=0
+echo "== docker: the image's build step (docker/build-binary.sh) and runtime contract (docker/smoke.sh), no engine"
+check docker/build-binary.sh bash docker/build-binary.sh "$root/artifacts/docker/out"
+check docker/smoke.sh bash docker/smoke.sh "$root/artifacts/docker/out"
+
 for project in tests/Vega.Lite.Core.Tests tests/Vega.Lite.Tests tests/e2e; do
   name=$(basename "$project")
   echo "== test $project"
@@ -27,7 +49,7 @@ for project in tests/Vega.Lite.Core.Tests tests/Vega.Lite.Tests tests/e2e; do
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
 
-passed=0; failed=0; skipped=0
+passed=$checks_passed; failed=$checks_failed; skipped=$checks_skipped
 for trx in "$results"/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
   value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
