@@ -6,11 +6,12 @@ namespace Vega.Lite.Core.Native;
 /// <summary>
 /// Maps the logical library names used by the <c>[LibraryImport]</c> declarations to the
 /// versioned sonames of Debian's runtime packages (<c>libsodium23</c>, <c>libzstd1</c>,
-/// <c>liblzma5</c>), so that production does not need the <c>-dev</c> symlinks.
+/// <c>liblzma5</c>), so that JIT runs (the net10.0 builds and tests) do not need the <c>-dev</c> symlinks.
 /// </summary>
 /// <remarks>
-/// The logical names are also what Native AOT <c>DirectPInvoke</c> items name when the
-/// static archives are linked in; then the resolver is simply never consulted.
+/// The published Native AOT binary links the static archives instead: <c>src/Vega.Lite/StaticNativeLibraries.targets</c>
+/// names these logical names as <c>DirectPInvoke</c> items, so its calls are direct and this resolver is never
+/// consulted (<c>scripts/check-static-binary.sh</c> runs it where no shared copy exists).
 /// If the host registers its own <see cref="DllImportResolver"/> for this assembly before
 /// <see cref="EnsureResolver"/> runs, that resolver should delegate to <see cref="Resolve"/>.
 /// </remarks>
