@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need, when missing: from Debian's packages real Nix (nix-bin), the native libraries the
-# binary calls (libsodium, libzstd, liblzma), the xz/zstd CLIs for interoperability tests, nginx for the nginx
-# end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh; from npm
-# s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into the
-# git-ignored .deps/.
+# binary calls (libsodium, libzstd, liblzma) and the static archives the AOT publish links in (their -dev packages and
+# libsqlite3-dev), the xz/zstd CLIs for interoperability tests, openssl and ss for check-static-binary.sh, nginx for
+# the nginx end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh;
+# from npm s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into
+# the git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,11 +19,17 @@ command -v zstd >/dev/null || needed+=(zstd)
 command -v nginx >/dev/null || needed+=(nginx-light)
 command -v wrk >/dev/null || needed+=(wrk)
 command -v curl >/dev/null || needed+=(curl)
+command -v openssl >/dev/null || needed+=(openssl)
+command -v ss >/dev/null || needed+=(iproute2)
 command -v node >/dev/null || needed+=(nodejs)
 command -v npm >/dev/null || needed+=(npm)
 command -v shellcheck >/dev/null || needed+=(shellcheck)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
   ldconfig -p | grep -q "${lib%%:*}" || needed+=("${lib##*:}")
+done
+# The archives src/Vega.Lite/StaticNativeLibraries.targets links into the Native AOT binary.
+for archive in libsodium.a:libsodium-dev libzstd.a:libzstd-dev liblzma.a:liblzma-dev libsqlite3.a:libsqlite3-dev; do
+  [ -e "/usr/lib/x86_64-linux-gnu/${archive%%:*}" ] || needed+=("${archive##*:}")
 done
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi

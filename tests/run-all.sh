@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint the shell scripts and the Dockerfile, build with warnings as errors, publish the Native
-# AOT binary, check the Docker image's build step and runtime contract without an engine, then run the unit,
+# AOT binary and check that it is one static file, check the Docker image's build step and runtime contract without an
+# engine, then run the unit,
 # in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix).
 # Prints one closing line "N passed, N failed" and exits non-zero if anything failed; the lint and the Docker
 # checks count as one test each there. A failing lint does not stop the tests.
@@ -37,6 +38,8 @@ dotnet build Vega.Lite.sln -c Release -f net10.0 --nologo -v quiet
 # One publish serves both: the binary under test is exactly what the Docker image's build step produces.
 echo "== publish the Native AOT binary with the Docker image's build step (docker/build-binary.sh)"
 check docker/build-binary.sh bash docker/build-binary.sh "$root/artifacts/bin"
+echo "== the binary is one static file (scripts/check-static-binary.sh)"
+check check-static-binary.sh bash scripts/check-static-binary.sh "$root/artifacts/bin/vega-lite"
 export VEGA_LITE_BIN="$root/artifacts/bin/vega-lite"
 
 echo "== docker: the image's runtime contract (docker/smoke.sh), no engine"
