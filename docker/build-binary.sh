@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the Docker image ships into OUT (relative paths are taken from the repository root, as publish.sh does):
 #   vega-lite            the Native AOT binary, from scripts/publish.sh
-#   lib*.so*             the native libraries published beside it that it loads at run time (libe_sqlite3.so while
-#                        SQLite is not linked in; none once the binary is fully static)
+#   lib*.so*             any native library published beside it that it loads at run time (none today: the AOT
+#                        publish links libsodium, libzstd, liblzma and SQLite in; kept so a build without that works)
 #   atticd, atticadm     symlinks to vega-lite: started by those names it behaves as those programs
 # Nothing else from the publish directory (.dbg, .pdb, the static web assets manifest) is needed at run time.
 #
