@@ -9,6 +9,7 @@
 #
 #   bash tests/bench/push-pull.sh [NAR_MIB=512] [RUNS=3]
 #   VEGA_BENCH_TOML=$'[compression]\ntype = "zstd"\nlevel = 3' bash tests/bench/push-pull.sh   # other server settings
+#   VEGA_BENCH_DIR=/dev/shm bash tests/bench/push-pull.sh   # storage, caches and the reference on another file system
 #
 # The path is built from files on this machine (libraries, .NET assemblies, text), so it compresses the way real
 # store paths do. Needs nix-bin, nginx, curl (apt: nix-bin nginx-light curl). 127.0.0.1 only. Run as root (Nix's store).
@@ -18,7 +19,7 @@ nar_mib=${1:-512}
 runs=${2:-3}
 bin=${VEGA_LITE_BIN:-$PWD/artifacts/bin/vega-lite}
 [ -x "$bin" ] || bash scripts/publish.sh artifacts/bin >/dev/null
-work=$(mktemp -d /tmp/vega-bench-push.XXXXXX)
+work=$(mktemp -d "${VEGA_BENCH_DIR:-/tmp}"/vega-bench-push.XXXXXX)
 vega_port=18481; nginx_port=18482
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source tests/bench/lib.sh

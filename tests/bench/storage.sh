@@ -17,7 +17,7 @@ version_a=${1:-eslint@9.13.0 typescript@5.6.2}
 version_b=${2:-eslint@9.14.0 typescript@5.6.3}
 bin=${VEGA_LITE_BIN:-$PWD/artifacts/bin/vega-lite}
 [ -x "$bin" ] || bash scripts/publish.sh artifacts/bin >/dev/null
-work=$(mktemp -d /tmp/vega-bench-storage.XXXXXX)
+work=$(mktemp -d "${VEGA_BENCH_DIR:-/tmp}"/vega-bench-storage.XXXXXX)
 vega_port=18491
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source tests/bench/lib.sh
