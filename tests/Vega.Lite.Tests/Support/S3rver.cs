@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Amazon.S3;
-using Amazon.S3.Model;
-using Vega.Lite.Config;
-using Vega.Lite.Storage;
 
 namespace Vega.Lite.Tests.Support;
 
@@ -12,6 +8,8 @@ namespace Vega.Lite.Tests.Support;
 /// private data directory and one bucket; killed when disposed. It is found through S3RVER_BIN (set by
 /// tests/run-all.sh) or in the repository's <c>.deps/s3rver</c> (scripts/install-test-deps.sh installs it there);
 /// when it is missing the test fails with a message that says so.
+/// This file depends on nothing but the BCL, so the end-to-end tests link it too (tests/e2e/Vega.Lite.E2E.csproj);
+/// the S3 client for the in-process tests, which needs the server's internals, is in S3rver.Client.cs.
 /// </summary>
 public sealed partial class S3rver : IAsyncDisposable
 {
@@ -132,9 +130,6 @@ public sealed partial class S3rver : IAsyncDisposable
         }
     }
 
-    /// <summary>The <c>[storage]</c> settings for this server: s3rver's fixed S3RVER/S3RVER credentials.</summary>
-    internal S3StorageConfig StorageConfig => new("us-east-1", Bucket, Endpoint.ToString().TrimEnd('/'), "S3RVER", "S3RVER");
-
     /// <summary>The same as a TOML <c>[storage]</c> section, for a server under test.</summary>
     public string StorageToml => $"""
         [storage]
@@ -146,21 +141,6 @@ public sealed partial class S3rver : IAsyncDisposable
         access_key_id = "S3RVER"
         secret_access_key = "S3RVER"
         """;
-
-    /// <summary>A client configured exactly as the server configures its own; <paramref name="tweak"/> may change it.</summary>
-    public AmazonS3Client Client(Action<AmazonS3Config>? tweak = null)
-    {
-        var config = S3ClientFactory.ConfigFor(StorageConfig);
-        tweak?.Invoke(config);
-        return S3ClientFactory.Create(StorageConfig, config);
-    }
-
-    public async Task<string[]> ListKeysAsync()
-    {
-        using var client = Client();
-        var listed = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket });
-        return (listed.S3Objects ?? []).Select(o => o.Key).ToArray();
-    }
 
     /// <summary>Kills the server: requests to it fail from now on.</summary>
     public async Task StopAsync()
