@@ -33,8 +33,11 @@ public sealed class VegaLiteProcess : IAsyncDisposable
             : throw new InvalidOperationException(
                 "VEGA_LITE_BIN must name the published AOT binary (tests/run-all.sh publishes it and sets this)");
 
-    /// <summary>A config for a fresh data directory: HS256 key, SQLite and local storage inside it.</summary>
-    public static string WriteConfig(string directory, string extraToml = "")
+    /// <summary>
+    /// A config for a fresh data directory: HS256 key, SQLite and local storage inside it, or the
+    /// <paramref name="storageToml"/> section (with its own <c>[storage]</c> header) in place of local storage.
+    /// </summary>
+    public static string WriteConfig(string directory, string extraToml = "", string? storageToml = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
@@ -45,21 +48,23 @@ public sealed class VegaLiteProcess : IAsyncDisposable
             {extraToml}
             [database]
             url = "sqlite://{directory}/server.db?mode=rwc"
-            [storage]
-            type = "local"
-            path = "{directory}/storage"
+            {storageToml ?? $"[storage]\ntype = \"local\"\npath = \"{directory}/storage\""}
             [jwt.signing]
             token-hs256-secret-base64 = "{secret}"
             """);
         return path;
     }
 
-    public static async Task<VegaLiteProcess> StartAsync(string? directory = null, string extraToml = "")
+    /// <summary>
+    /// Starts the binary on <paramref name="directory"/>'s server.toml when there is one (a restart), else on a new
+    /// config from <see cref="WriteConfig"/>.
+    /// </summary>
+    public static async Task<VegaLiteProcess> StartAsync(string? directory = null, string extraToml = "", string? storageToml = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "vega-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         var configPath = Path.Exists(Path.Combine(directory, "server.toml"))
             ? Path.Combine(directory, "server.toml")
-            : WriteConfig(directory, extraToml);
+            : WriteConfig(directory, extraToml, storageToml);
         var port = FreePort();
         var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-f", configPath, "-l", $"127.0.0.1:{port}", "--mode", "monolithic" })
