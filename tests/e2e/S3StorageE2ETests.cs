@@ -139,10 +139,11 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(before.Length + keys.Length - 1, (await _bucket.ListKeysAsync()).Length);
 
         // Every chunk is checked before the status line: Attic's IncompleteNar error, not a 200 that stops short.
-        using (var broken = await http.GetAsync($"holes/{url}"))
+        using (var broken = await http.GetAsync($"holes/{url}", HttpCompletionOption.ResponseHeadersRead))
         {
+            Assert.True(broken.StatusCode == HttpStatusCode.ServiceUnavailable,
+                $"expected 503, got {(int)broken.StatusCode} with Content-Length {broken.Content.Headers.ContentLength}");
             var body = await broken.Content.ReadAsStringAsync();
-            Assert.True(broken.StatusCode == HttpStatusCode.ServiceUnavailable, $"expected 503, got {(int)broken.StatusCode}: {body}");
             Assert.Equal("application/json", broken.Content.Headers.ContentType?.MediaType);
             using var json = JsonDocument.Parse(body);
             Assert.Equal("IncompleteNar", json.RootElement.GetProperty("error").GetString());
