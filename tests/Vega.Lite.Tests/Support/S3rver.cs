@@ -83,9 +83,10 @@ public sealed partial class S3rver : IAsyncDisposable
 
     public static async Task<S3rver> StartAsync()
     {
+        var binary = Binary; // first: when s3rver is missing, fail before leaving an empty directory behind
         var directory = Path.Combine(Path.GetTempPath(), "vega-s3rver-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-d", directory, "-a", "127.0.0.1", "-p", "0", "--no-vhost-buckets", "--configure-bucket", Bucket })
         {
             info.ArgumentList.Add(arg);
