@@ -13,6 +13,9 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
 {
     private const int ReadSize = 1024 * 1024;
 
+    /// <summary>Bytes written before a flush: several chunks' worth, one large slice of a whole-NAR blob.</summary>
+    private const int FlushSize = 256 * 1024;
+
     public async Task ExecuteAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
@@ -56,6 +59,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
     {
         var writer = context.Response.BodyWriter;
         long chunkStart = 0;
+        long unflushed = 0;
         foreach (var chunk in nar.Chunks)
         {
             var size = chunk.FileSize!.Value;
@@ -80,7 +84,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
                 var remaining = take;
                 while (remaining > 0)
                 {
-                    var memory = writer.GetMemory(ReadSize);
+                    var memory = writer.GetMemory((int)Math.Min(ReadSize, remaining));
                     var n = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, remaining)], ct);
                     if (n == 0)
                     {
@@ -89,6 +93,13 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
                     }
                     writer.Advance(n);
                     remaining -= n;
+                    // Chunks are small (tens of KiB compressed): one flush, so one socket write, per several of them.
+                    unflushed += n;
+                    if (unflushed < FlushSize)
+                    {
+                        continue;
+                    }
+                    unflushed = 0;
                     var flushed = await writer.FlushAsync(ct);
                     if (flushed.IsCompleted || flushed.IsCanceled)
                     {
@@ -99,6 +110,10 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
             start += take;
             length -= take;
             chunkStart += size;
+        }
+        if (unflushed > 0)
+        {
+            await writer.FlushAsync(ct); // the tail: the response's end does not send what was never flushed
         }
     }
 }
