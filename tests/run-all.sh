@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: lint the shell scripts and the Dockerfile, build with warnings as errors, publish the Native
 # AOT binary and check that it is one static file, check the Docker image's build step and runtime contract without an
-# engine, then run the unit,
+# engine, check the NixOS module and the Nix files (tests/nix), then run the unit,
 # in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix).
-# Prints one closing line "N passed, N failed" and exits non-zero if anything failed; the lint and the Docker
-# checks count as one test each there. A failing lint does not stop the tests.
+# Prints one closing line "N passed, N failed" and exits non-zero if anything failed; the lint, the Docker and the
+# Nix checks count as one test each there. A failing lint does not stop the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -44,6 +44,9 @@ export VEGA_LITE_BIN="$root/artifacts/bin/vega-lite"
 
 echo "== docker: the image's runtime contract (docker/smoke.sh), no engine"
 check docker/smoke.sh bash docker/smoke.sh "$root/artifacts/bin"
+
+echo "== nix module (every .nix file parses; the NixOS module evaluated, built and run: tests/nix)"
+check tests/nix bash tests/nix/run.sh
 
 for project in tests/Vega.Lite.Core.Tests tests/Vega.Lite.Tests tests/e2e; do
   name=$(basename "$project")
