@@ -118,20 +118,23 @@ report=$(build runnable) || { echo "FAIL: cannot build the runnable scenario"; e
   echo "ATTIC_SERVER_DATABASE_URL=sqlite://$scratch/server.db?mode=rwc"
 } >"$scratch/vega-lite.env"
 
-# Runs one Exec= line of the unit with the environment file loaded. The module's lines hold store paths, cache
-# names and flags only; anything systemd would expand ($, %) would make eval wrong, so it fails the test instead.
-run_exec_line() {
-  local line=$1
-  case $line in *'$'* | *'%'* | *'`'*) echo "unexpected \$, % or \` in: $line" >&2; return 2 ;; esac
-  local -a argv
-  eval "argv=($line)"
+# Splits one Exec= line of the unit into argv. The module's lines hold store paths, cache names and flags only;
+# anything systemd would expand ($, %) would make eval wrong, so it fails the test instead.
+argv=()
+parse_exec_line() {
+  case $1 in *'$'* | *'%'* | *'`'*) echo "unexpected \$, % or \` in: $1" >&2; return 2 ;; esac
+  eval "argv=($1)"
+}
+# Runs argv with the environment file loaded, as systemd's EnvironmentFile= would.
+run_argv() {
   # shellcheck disable=SC1091 # written above
   (set -a && . "$scratch/vega-lite.env" && set +a && exec "${argv[@]}")
 }
 
 ensure_cache=yes
 while IFS= read -r line; do
-  if output=$(run_exec_line "$line" 2>&1); then
+  parse_exec_line "$line"
+  if output=$(run_argv 2>&1); then
     pass "ExecStartPre: ${line##* ensure-cache }"
   elif grep -q 'unexpected argument "ensure-cache"' <<<"$output"; then
     echo "SKIP: ExecStartPre: this binary has no ensure-cache subcommand yet"
@@ -143,7 +146,11 @@ while IFS= read -r line; do
   fi
 done < <(jq -r '.serviceConfig.ExecStartPre[]' "$report")
 
-run_exec_line "$(jq -r .serviceConfig.ExecStart "$report")" >"$scratch/server.log" 2>&1 &
+parse_exec_line "$(jq -r .serviceConfig.ExecStart "$report")"
+# Not run_argv: started in the background, a function would be a shell between $! and the server, which then
+# outlives the kill below. This subshell execs, so $! is the server.
+# shellcheck disable=SC1091 # written above
+(set -a && . "$scratch/vega-lite.env" && set +a && exec "${argv[@]}") >"$scratch/server.log" 2>&1 &
 server_pid=$!
 base=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
