@@ -191,6 +191,7 @@ in
         wants = [ "network-online.target" ];
         after = [ "network-online.target" ] ++ optional usesLocalPostgres "postgresql.service";
         requires = optional usesLocalPostgres "postgresql.service";
+        environment = vlib.serviceEnvironment;
         serviceConfig = vlib.serviceConfig {
           inherit vegaLite;
           inherit (cfg) mode environmentFile user group caches settings;
