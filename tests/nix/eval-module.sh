@@ -125,12 +125,14 @@ parse_exec_line() {
   case $1 in *'$'* | *'%'* | *'`'*) echo "unexpected \$, % or \` in: $1" >&2; return 2 ;; esac
   eval "argv=($1)"
 }
-# Runs argv with the environment file loaded, as systemd's EnvironmentFile= would.
+# Runs argv with the unit's environment and its environment file, as systemd would.
+unit_env=()
 run_argv() {
   # shellcheck disable=SC1091 # written above
-  (set -a && . "$scratch/vega-lite.env" && set +a && exec "${argv[@]}")
+  (set -a && . "$scratch/vega-lite.env" && set +a && exec env "${unit_env[@]}" "${argv[@]}")
 }
 
+mapfile -t unit_env < <(jq -r '.environment | to_entries[] | "\(.key)=\(.value)"' "$report")
 ensure_cache=yes
 while IFS= read -r line; do
   parse_exec_line "$line"
@@ -150,7 +152,7 @@ parse_exec_line "$(jq -r .serviceConfig.ExecStart "$report")"
 # Not run_argv: started in the background, a function would be a shell between $! and the server, which then
 # outlives the kill below. This subshell execs, so $! is the server.
 # shellcheck disable=SC1091 # written above
-(set -a && . "$scratch/vega-lite.env" && set +a && exec "${argv[@]}") >"$scratch/server.log" 2>&1 &
+(set -a && . "$scratch/vega-lite.env" && set +a && exec env "${unit_env[@]}" "${argv[@]}") >"$scratch/server.log" 2>&1 &
 server_pid=$!
 base=http://127.0.0.1:$port
 for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
@@ -188,7 +190,8 @@ else
 fi
 for expected in --pipe --wait --collect "--property=EnvironmentFile=$scratch/vega-lite.env" \
   --property=DynamicUser=yes --property=User=vega-lite --property=Group=vega-lite \
-  --property=StateDirectory=vega-lite "--property=ReadWritePaths=$scratch/storage"; do
+  --property=StateDirectory=vega-lite "--property=ReadWritePaths=$scratch/storage" \
+  --setenv=DOTNET_hostBuilder__reloadConfigOnChange=false; do
   grep -qxF -- "$expected" "$FAKE_SYSTEMD_RUN_LOG" || fail "admin wrapper: systemd-run was not given $expected"
 done
 create_body='{"keypair":"Generate","is_public":false,"store_dir":"/nix/store","priority":41,"upstream_cache_key_names":[]}'

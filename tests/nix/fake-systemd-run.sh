@@ -12,6 +12,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
       . "${1#--property=EnvironmentFile=}"
       set +a
       ;;
+    --setenv=*) export "${1#--setenv=}" ;;
   esac
   shift
 done
