@@ -24,6 +24,8 @@
       # services.vega-lite; its package defaults to pkgs.vega-lite-server (the overlay), else builds nix/package.nix.
       nixosModules.default = ./nixos-module;
       nixosModules.vega-lite = ./nixos-module;
+      # For services.atticd with services.atticd.package = pkgs.vega-lite-server.
+      nixosModules.atticd-compat = ./nixos-module/atticd-compat.nix;
 
       checks.${system} = {
         package = self.packages.${system}.vega-lite;

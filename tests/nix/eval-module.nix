@@ -294,6 +294,21 @@ let
       };
     };
 
+    # services.atticd running vega-lite: the compatibility module, imported before a stand-in for the unit of
+    # Attic's module (its hardening and environment), must still end up after Attic's filter.
+    atticdCompat = evalConfig {
+      imports = [
+        ../../nixos-module/atticd-compat.nix
+        {
+          options.services.atticd.enable = lib.mkEnableOption "atticd";
+          config.systemd.services.atticd.serviceConfig = {
+            inherit (atticHardening) SystemCallFilter ProtectSystem;
+          };
+        }
+      ];
+      services.atticd.enable = true;
+    };
+
     # A value the server refuses: building the checked configuration must fail.
     invalid = evalConfig {
       services.vega-lite = {
@@ -464,6 +479,23 @@ let
     (expect "without the overlay: the package is built from nix/package.nix"
       (evalConfigWith (removeAttrs pkgs [ "vega-lite-server" ]) { }).services.vega-lite.package.name
       "callPackage package.nix"
+    )
+
+    (expect "services.atticd with vega-lite: the unit gets what the binary needs, after Attic's filter"
+      scenarios.atticdCompat.systemd.services.atticd
+      {
+        environment.DOTNET_hostBuilder__reloadConfigOnChange = "false";
+        serviceConfig = {
+          SystemCallFilter = [
+            "@system-service"
+            "~@resources"
+            "~@privileged"
+            "sched_setaffinity"
+          ];
+          SystemCallErrorNumber = "EPERM";
+          ProtectSystem = "strict";
+        };
+      }
     )
 
     (expect "disabled: no unit" scenarios.disabled.systemd null)

@@ -37,6 +37,13 @@ let
       _type = "override";
       inherit priority content;
     };
+    mkOrder = priority: content: {
+      _type = "order";
+      inherit priority content;
+    };
+    mkBefore = mkOrder 500;
+    mkAfter = mkOrder 1500;
+
     mkOptionDefault = mkOverride 1500;
     mkDefault = mkOverride 1000;
     mkForce = mkOverride 50;

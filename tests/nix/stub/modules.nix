@@ -3,8 +3,8 @@
 #   - a module's config is pushed down namespace by namespace (mkIf/mkMerge/mkOverride distribute over attributes),
 #     so an mkIf condition is only evaluated when its option is merged, never to find the configuration's shape;
 #   - per option: mkMerge and false mkIf dropped, then only the highest-priority definitions kept (an option's
-#     default is a definition of priority 1500, mkDefault 1000, plain 100, mkForce 50), then type-checked and
-#     merged by the type (attrsOf and submodule merge attribute by attribute, lists concatenate, scalars must agree);
+#     default is a definition of priority 1500, mkDefault 1000, plain 100, mkForce 50), sorted by mkOrder
+#     (mkBefore 500, plain 1000, mkAfter 1500), then type-checked and merged by the type (attrsOf and submodule merge attribute by attribute, lists concatenate, scalars must agree);
 #   - an option without definitions or default throws "used but not defined" when read.
 # Options nobody declares here (systemd.services, services.nginx, …: other NixOS modules) merge freeform, with the
 # same rules. A namespace that declares options directly is strict: an unknown option there is an error.
@@ -64,6 +64,14 @@ let
     in
     map stripOverride (filter (value: priorityOf value == best) values);
 
+  # Definitions in mkOrder order, the others at 1000, stable (lib.modules.sortProperties).
+  orderOf = value: if kindOf value == "order" then value.priority else 1000;
+  sortByOrder =
+    values:
+    map (value: if kindOf value == "order" then value.content else value) (
+      builtins.sort (a: b: orderOf a < orderOf b) values
+    );
+
   # A definition of a namespace as a list of attribute sets whose values carry the properties of the enclosing
   # mkIf/mkMerge/mkOverride (lib.modules.pushDownProperties).
   pushDown =
@@ -83,7 +91,7 @@ let
   mergeDefinitions =
     loc: type: definitions:
     let
-      values = filterOverrides (concatMap (discharge loc) definitions);
+      values = sortByOrder (filterOverrides (concatMap (discharge loc) definitions));
       wrong = filter (value: !type.check value) values;
     in
     if length values == 0 then
@@ -112,7 +120,7 @@ let
   mergeFreeform =
     loc: definitions:
     let
-      values = filterOverrides (concatMap (discharge loc) definitions);
+      values = sortByOrder (filterOverrides (concatMap (discharge loc) definitions));
     in
     if length values == 0 then
       {
