@@ -52,7 +52,8 @@ let
         description = "Whether anyone may pull from the cache without a token.";
       };
       retentionPeriod = mkOption {
-        type = types.nullOr types.ints.unsigned;
+        # The server keeps whole seconds in a 32-bit integer.
+        type = types.nullOr (types.ints.between 0 2147483647);
         default = null;
         example = 7776000;
         description = ''
@@ -61,7 +62,7 @@ let
         '';
       };
       priority = mkOption {
-        type = types.int;
+        type = types.ints.unsigned;
         default = 41;
         description = "The cache's priority in nix-cache-info (lower is preferred); 41 is `attic cache create`'s.";
       };

@@ -119,7 +119,12 @@ rec {
       "--priority"
       (toString cache.priority)
     ]
-    ++ concatLists (map (key: [ "--upstream-cache-key-name" key ]) cache.upstreamCacheKeyNames);
+    ++ (
+      if cache.upstreamCacheKeyNames == [ ] then
+        [ "--no-upstream-cache-key-names" ]
+      else
+        concatLists (map (key: [ "--upstream-cache-key-name" key ]) cache.upstreamCacheKeyNames)
+    );
 
   ensureCacheCommands =
     { vegaLite, configFile, caches }:

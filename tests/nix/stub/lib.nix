@@ -91,9 +91,17 @@ let
         name = "int";
         check = isInt;
       };
-      ints.unsigned = mkType {
-        name = "unsigned int";
-        check = value: isInt value && value >= 0;
+      ints = {
+        unsigned = mkType {
+          name = "unsigned int";
+          check = value: isInt value && value >= 0;
+        };
+        between =
+          lowest: highest:
+          mkType {
+            name = "int between ${toString lowest} and ${toString highest}";
+            check = value: isInt value && value >= lowest && value <= highest;
+          };
       };
       # nixpkgs: a string-like value starting with "/" (a path literal passes too).
       path = mkType {
