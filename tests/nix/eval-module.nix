@@ -234,6 +234,7 @@ let
       in
       [
         "${prefix} main --public --retention-period global --priority 41 --upstream-cache-key-name cache.nixos.org-1"
+        "${prefix} no-upstream --private --retention-period global --priority 41 --no-upstream-cache-key-names"
         "${prefix} private-builds --private --retention-period 1209600 --priority 30 --upstream-cache-key-name cache.nixos.org-1 --upstream-cache-key-name nix-community.cachix.org-1"
       ]
     ))
@@ -327,6 +328,10 @@ let
       environmentFile = envFile;
       nginx.enable = true;
     }).services.nginx.virtualHosts))
+    (expectEvalError "retention period beyond 32 bits" (serviceOf (withEnable {
+      environmentFile = envFile;
+      caches.main.retentionPeriod = 2147483648;
+    })).ExecStartPre)
     (expectEvalError "unknown cache option" (serviceOf (withEnable {
       environmentFile = envFile;
       caches.main.pubic = true;

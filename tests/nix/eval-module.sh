@@ -134,19 +134,22 @@ run_argv() {
 
 mapfile -t unit_env < <(jq -r '.environment | to_entries[] | "\(.key)=\(.value)"' "$report")
 ensure_cache=yes
-while IFS= read -r line; do
-  parse_exec_line "$line"
-  if output=$(run_argv 2>&1); then
-    pass "ExecStartPre: ${line##* ensure-cache }"
-  elif grep -q 'unexpected argument "ensure-cache"' <<<"$output"; then
-    echo "SKIP: ExecStartPre: this binary has no ensure-cache subcommand yet"
-    ensure_cache=no
-    break
-  else
-    fail "ExecStartPre failed: $line"
-    echo "$output"
-  fi
-done < <(jq -r '.serviceConfig.ExecStartPre[]' "$report")
+# Twice, as two starts of the service would: ensure-cache must be idempotent.
+for start in first second; do
+  while IFS= read -r line; do
+    parse_exec_line "$line"
+    if output=$(run_argv 2>&1); then
+      pass "ExecStartPre ($start start): ${line##* ensure-cache }"
+    elif grep -q 'unexpected argument "ensure-cache"' <<<"$output"; then
+      echo "SKIP: ExecStartPre: this binary has no ensure-cache subcommand yet"
+      ensure_cache=no
+      break 2
+    else
+      fail "ExecStartPre failed ($start start): $line"
+      echo "$output"
+    fi
+  done < <(jq -r '.serviceConfig.ExecStartPre[]' "$report")
+done
 
 parse_exec_line "$(jq -r .serviceConfig.ExecStart "$report")"
 # Not run_argv: started in the background, a function would be a shell between $! and the server, which then
@@ -183,7 +186,7 @@ ln -s "$here/fake-systemd-run.sh" "$scratch/path/systemd-run"
 export FAKE_SYSTEMD_RUN_LOG=$scratch/systemd-run.args
 wrapper=$(jq -r .adminWrapper "$report")
 if token=$(PATH="$scratch/path:$PATH" "$wrapper" make-token --sub nix-module-test --validity '1 hour' \
-  --pull 'admin-made' --create-cache 'admin-made'); then
+  --pull 'admin-made' --create-cache 'admin-made' --pull 'closed-cache'); then
   pass "admin wrapper: make-token ran"
 else
   fail "admin wrapper: make-token failed"
@@ -203,6 +206,17 @@ if [ "$(http_status -X POST -H "Authorization: Bearer $token" -H 'Content-Type: 
 else
   fail "admin wrapper: the server does not accept the token it made"
   tail -n 20 "$scratch/server.log"
+fi
+
+if [ "$ensure_cache" = yes ]; then
+  settings=$(curl -s -H "Authorization: Bearer $token" "$base/_api/v1/cache-config/closed-cache" |
+    jq -c '{is_public, priority, upstream_cache_key_names, retention_period}')
+  expected='{"is_public":false,"priority":30,"upstream_cache_key_names":[],"retention_period":{"Period":3600}}'
+  if [ "$settings" = "$expected" ]; then
+    pass "ensure-cache: the private cache has the declared priority, upstream keys and retention"
+  else
+    fail "ensure-cache: the private cache is $settings, not $expected"
+  fi
 fi
 
 kill "$server_pid"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does the binary survive the unit's hardening? No systemd runs here, so the two items a .NET Native AOT binary
-# is most likely to trip are checked directly, on a representative run (server start, a token, a cache created
-# over the API, a `nix copy` push with zstd, narinfo and NAR reads, a garbage collection, SIGTERM), started as
+# is most likely to trip are checked directly, on a representative run (ensure-cache, server start, a token, a cache
+# created over the API, a `nix copy` push with zstd, narinfo and NAR reads, a garbage collection, SIGTERM), started as
 # the unit starts it (from /, with its environment, unprivileged):
 #   - SystemCallFilter: every system call the run makes (strace -f) must be allowed by the module's filter, as
 #     systemd would compute it from systemd-analyze's groups (a call outside it kills the service with SIGSYS);
@@ -72,6 +72,9 @@ fi
 run_scenario() {
   rm -rf "$work/server.db"* "$work/storage" "$work/nix-cache" # nix remembers what a cache URL holds
   local -a run=(env "$secret" "${unit_env[@]}" "${as_service_user[@]}" "$@" "$bin" -f "$work/server.toml")
+  # The unit's ExecStartPre for a declared cache, then its ExecStart.
+  (cd / && "${run[@]}" ensure-cache declared --public --retention-period global --priority 41 \
+    --upstream-cache-key-name cache.nixos.org-1) >/dev/null || return 1
   (cd / && exec "${run[@]}" --mode monolithic) >"$work/server.log" 2>&1 &
   local launcher=$!
   for _ in $(seq 150); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done

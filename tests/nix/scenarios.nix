@@ -40,6 +40,7 @@ rec {
         };
         caches = {
           main.public = true;
+          no-upstream.upstreamCacheKeyNames = [ ];
           private-builds = {
             retentionPeriod = 1209600;
             priority = 30;
@@ -132,7 +133,11 @@ rec {
         };
         caches = {
           open-cache.public = true;
-          closed-cache = { };
+          closed-cache = {
+            retentionPeriod = 3600;
+            priority = 30;
+            upstreamCacheKeyNames = [ ];
+          };
         };
       };
     };
