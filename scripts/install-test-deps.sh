@@ -3,7 +3,7 @@
 # binary calls (libsodium, libzstd, liblzma) and the static archives the AOT publish links in (their -dev packages and
 # libsqlite3-dev), the xz/zstd CLIs for interoperability tests, openssl and ss for check-static-binary.sh, nginx for
 # the nginx end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh
-# and the Nix tests, jq, strace and systemd-analyze for the Nix tests;
+# and the Nix tests (tests/nix), which also need jq, strace and systemd-analyze;
 # from npm s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into
 # the git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
