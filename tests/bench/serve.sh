@@ -14,39 +14,22 @@ bin=${VEGA_LITE_BIN:-artifacts/bin/vega-lite}
 [ -x "$bin" ] || bash scripts/publish.sh artifacts/bin >/dev/null
 work=$(mktemp -d /tmp/vega-bench.XXXXXX)
 vega_port=18471; nginx_port=18472
-cleanup() { [ -n "${vega_pid:-}" ] && kill "$vega_pid" 2>/dev/null; nginx -p "$work/nginx" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$work"; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source tests/bench/lib.sh
+cleanup() { vega_stop; nginx_stop; rm -rf "$work"; }
 trap cleanup EXIT
-
-ms_now() { date +%s%N | cut -c1-13; }
-rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 # Best (maximum) of the wrk runs' Requests/sec.
 wrk_rps() { wrk -t2 -c32 -d"${seconds}s" --latency "$1" | awk '/Requests\/sec/ {print $2}'; }
-mbps() { best=0; for _ in 1 2 3; do s=$(curl -s -o /dev/null -w '%{speed_download}' "$1"); best=$(echo "$s $best" | awk '{print ($1>$2)?$1:$2}'); done; echo "$best" | awk '{printf "%.0f", $1/1048576}'; }
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1/$2; else print "n/a" }'; }
-
-cat > "$work/server.toml" <<TOML
-listen = "127.0.0.1:$vega_port"
-[database]
-url = "sqlite://$work/server.db"
-[storage]
-type = "local"
-path = "$work/storage"
-[jwt.signing]
-token-hs256-secret-base64 = "$(head -c 48 /dev/urandom | base64 -w0)"
-TOML
+vega_write_config "$work" "$vega_port"
 
 echo "== start vega-lite: time from exec to the first 200"
 start=$(ms_now)
-"$bin" -f "$work/server.toml" >"$work/vega.log" 2>&1 &
-vega_pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$vega_port/"; do :; done
-vega_start=$(( $(ms_now) - start ))
+vega_start "$work" "$vega_port"
+vega_start_ms=$(( $(ms_now) - start ))
 vega_idle_rss=$(rss_kib "$vega_pid")
 
-token=$("$bin" -f "$work/server.toml" make-token --sub bench --validity 1h --pull '*' --push '*' --create-cache '*')
-curl -sf -XPOST -H "Authorization: bearer $token" -H 'Content-Type: application/json' \
-  -d '{"keypair":"Generate","is_public":true,"store_dir":"/nix/store","priority":41,"upstream_cache_key_names":[]}' \
-  "http://127.0.0.1:$vega_port/_api/v1/cache-config/bench"
+token=$(vega_token "$work")
+vega_create_cache "$vega_port" "$token" bench
 
 echo "== upload a ${nar_mib} MiB path (random payload) the way nix copy does"
 mkdir -p "$work/path"
@@ -64,26 +47,12 @@ printf 'StorePath: /nix/store/%s-bench\nURL: nar/%s.nar\nCompression: none\nNarH
 curl -sf "${auth[@]}" -T "$work/upload.narinfo" "http://127.0.0.1:$vega_port/bench/$store_hash.narinfo"
 
 echo "== the same files for nginx"
-mkdir -p "$work/www/bench/nar" "$work/nginx/logs"
+mkdir -p "$work/www/bench/nar"
 curl -sf "http://127.0.0.1:$vega_port/bench/nix-cache-info" > "$work/www/bench/nix-cache-info"
 curl -sf "http://127.0.0.1:$vega_port/bench/$store_hash.narinfo" > "$work/www/bench/$store_hash.narinfo"
 curl -sf "http://127.0.0.1:$vega_port/bench/nar/$store_hash.nar" > "$work/www/bench/nar/$store_hash.nar"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-error_log $work/nginx/logs/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on; tcp_nopush on; tcp_nodelay on;
-  types { text/x-nix-narinfo narinfo; application/x-nix-nar nar; }
-  server { listen 127.0.0.1:$nginx_port; root $work/www; }
-}
-NGINX
-chmod 755 "$work" && chmod -R a+rX "$work/www"   # nginx workers run unprivileged
 start=$(ms_now)
-nginx -p "$work/nginx" -c nginx.conf
-until curl -s -o /dev/null "http://127.0.0.1:$nginx_port/bench/nix-cache-info"; do :; done
+nginx_serve "$work/www" "$nginx_port"
 nginx_start=$(( $(ms_now) - start ))
 nginx_rss=$(ps -o rss= --ppid "$(cat "$work/nginx/nginx.pid")" | awk '{s+=$1} END {print s}')
 nginx_rss=$(( nginx_rss + $(rss_kib "$(cat "$work/nginx/nginx.pid")") ))
@@ -101,23 +70,21 @@ echo "== narinfo miss"
 nginx_miss=$(wrk_rps "http://127.0.0.1:$nginx_port/bench/$missing.narinfo")
 vega_miss=$(wrk_rps "http://127.0.0.1:$vega_port/bench/$missing.narinfo")
 echo "== single-stream NAR download (best of 3)"
-nginx_nar=$(mbps "http://127.0.0.1:$nginx_port/bench/nar/$store_hash.nar")
-vega_nar=$(mbps "http://127.0.0.1:$vega_port/bench/nar/$store_hash.nar")
+nginx_nar=$(best_mibps "http://127.0.0.1:$nginx_port/bench/nar/$store_hash.nar")
+vega_nar=$(best_mibps "http://127.0.0.1:$vega_port/bench/nar/$store_hash.nar")
 vega_rss_after=$(rss_kib "$vega_pid")
 
 echo "== restart vega-lite on its existing data: time from exec to the first 200"
-kill "$vega_pid"; wait "$vega_pid" 2>/dev/null || true
+vega_stop
 start=$(ms_now)
-"$bin" -f "$work/server.toml" >>"$work/vega.log" 2>&1 &
-vega_pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$vega_port/"; do :; done
+vega_start "$work" "$vega_port"
 vega_restart=$(( $(ms_now) - start ))
 
 printf '\n%-34s %12s %12s %8s\n' "measure" "vega-lite" "nginx" "ratio"
 printf '%-34s %12s %12s %8s\n' "narinfo hit (req/s)" "$vega_hit" "$nginx_hit" "$(ratio "$vega_hit" "$nginx_hit")"
 printf '%-34s %12s %12s %8s\n' "narinfo miss (req/s)" "$vega_miss" "$nginx_miss" "$(ratio "$vega_miss" "$nginx_miss")"
 printf '%-34s %12s %12s %8s\n' "NAR ${nar_mib} MiB, 1 stream (MiB/s)" "$vega_nar" "$nginx_nar" "$(ratio "$vega_nar" "$nginx_nar")"
-printf '%-34s %12s %12s %8s\n' "exec to first 200, fresh (ms)" "$vega_start" "$nginx_start" "$(ratio "$vega_start" "$nginx_start")"
+printf '%-34s %12s %12s %8s\n' "exec to first 200, fresh (ms)" "$vega_start_ms" "$nginx_start" "$(ratio "$vega_start_ms" "$nginx_start")"
 printf '%-34s %12s\n' "exec to first 200, restart (ms)" "$vega_restart"
 printf '%-34s %12s %12s %8s\n' "idle RSS after start (MiB)" "$((vega_idle_rss / 1024))" "$((nginx_rss / 1024))" "$(ratio "$vega_idle_rss" "$nginx_rss")"
 printf '%-34s %12s\n' "vega-lite RSS after the load (MiB)" "$((vega_rss_after / 1024))"
