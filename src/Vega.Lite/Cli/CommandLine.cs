@@ -32,7 +32,7 @@ internal sealed record CommandLine
             switch (arg)
             {
                 case "-f" or "--config":
-                    result = result with { ConfigPath = Value() };
+                    result = result with { ConfigPath = NonEmptyPath(arg, Value()) };
                     break;
                 case "-l" or "--listen" when !asAtticadm:
                     result = result with { Listen = Value() };
@@ -53,7 +53,7 @@ internal sealed record CommandLine
                 default:
                     if (arg.StartsWith("--config=", StringComparison.Ordinal))
                     {
-                        result = result with { ConfigPath = arg["--config=".Length..] };
+                        result = result with { ConfigPath = NonEmptyPath("--config", arg["--config=".Length..]) };
                         break;
                     }
                     if (arg.StartsWith("--mode=", StringComparison.Ordinal) && !asAtticadm)
@@ -70,6 +70,9 @@ internal sealed record CommandLine
         }
         return result;
     }
+
+    private static string NonEmptyPath(string flag, string path) =>
+        path.Length > 0 ? path : throw new UsageException($"{flag} needs a file path, not an empty string");
 
     private static CommandLine WithMode(CommandLine result, string mode) =>
         Modes.Contains(mode)
