@@ -66,7 +66,8 @@ copy_with_libraries() {
   for dep in $(ldd "$file" | grep -o '/[^ ]*'); do copy_with_libraries "$dep"; done
 }
 for dep in $(ldd "$bin" | grep -o '/[^ ]*'); do copy_with_libraries "$dep"; done
-libssl=$(ldconfig -p | awk '$1 == "libssl.so.3" && /x86-64/ { print $NF; exit }')
+# awk reads to the end (no early exit): under pipefail, ldconfig killed by SIGPIPE would fail the script (exit 141).
+libssl=$(ldconfig -p | awk '$1 == "libssl.so.3" && /x86-64/ && !found { print $NF; found = 1 }')
 [ -n "$libssl" ] || die "libssl.so.3 is not installed (Debian: libssl3); .NET's crypto needs it"
 copy_with_libraries "$libssl"
 cp "$bin" "$root/vega-lite"
@@ -104,7 +105,7 @@ server_pid=$!
 port=""
 for _ in $(seq 1 100); do   # up to 20 s
   kill -0 "$server_pid" 2>/dev/null || { cat "$root/server.log" >&2; die "the server exited in the chroot"; }
-  port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$server_pid," 'index($0, pid) { sub(/.*:/, "", $4); print $4; exit }')
+  port=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=$server_pid," 'index($0, pid) && !found { sub(/.*:/, "", $4); print $4; found = 1 }')
   [ -n "$port" ] && break
   sleep 0.2
 done

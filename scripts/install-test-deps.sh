@@ -29,7 +29,8 @@ command -v node >/dev/null || needed+=(nodejs)
 command -v npm >/dev/null || needed+=(npm)
 command -v shellcheck >/dev/null || needed+=(shellcheck)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
-  ldconfig -p | grep -q "${lib%%:*}" || needed+=("${lib##*:}")
+  # grep reads to the end (not -q): an early exit would SIGPIPE ldconfig and, under pipefail, look like a miss.
+  ldconfig -p | grep "${lib%%:*}" >/dev/null || needed+=("${lib##*:}")
 done
 # The archives src/Vega.Lite/StaticNativeLibraries.targets links into the Native AOT binary.
 for archive in libsodium.a:libsodium-dev libzstd.a:libzstd-dev liblzma.a:liblzma-dev libsqlite3.a:libsqlite3-dev; do
