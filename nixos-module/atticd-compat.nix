@@ -3,7 +3,7 @@
 #   services.atticd.package = pkgs.vega-lite-server;
 # The package's atticd and atticadm links make the unit, the build-time check and atticd-atticadm work as they are.
 # What the unit lacks for a .NET binary is added here (see lib.nix, serviceEnvironment and hardening): the one
-# system call Attic's filter would kill it for, EPERM for the others, and no inotify watch over /.
+# system call Attic's filter would kill it for, and EPERM for the others.
 { config, lib, ... }:
 let
   vlib = import ./lib.nix;

@@ -160,12 +160,10 @@ rec {
     (hasPrefix "postgresql://" url || hasPrefix "postgres://" url)
     && any (local: hasInfix local url) [ "localhost" "127.0.0.1" "/run/postgresql" ];
 
-  # The unit's environment. ASP.NET Core's host watches its content root, the working directory (/ for a system
-  # service), recursively with inotify, to reload an appsettings.json that vega-lite never reads. Measured from /:
-  # 54,000 watches within 8 s (tests/nix/hardening.sh), far beyond fs.inotify.max_user_watches. This turns it off.
-  serviceEnvironment = {
-    DOTNET_hostBuilder__reloadConfigOnChange = "false";
-  };
+  # The unit's environment: nothing beyond what systemd sets. (An earlier binary needed
+  # DOTNET_hostBuilder__reloadConfigOnChange=false here, or it watched / recursively with inotify; the server now
+  # turns that reload off itself, and tests/nix/hardening.sh checks it sets no watch when started from /.)
+  serviceEnvironment = { };
 
   # Attic's module's hardening, item for item, but for the system call filter. The .NET runtime pins two threads
   # with sched_setaffinity at every start (in @resources, which Attic's filter removes); tests/nix/hardening.sh

@@ -193,9 +193,7 @@ let
       User = "vega-lite";
     })
     (expectMatch "defaults: ExecStart" "${vegaLite} -f ${checkedConfigRegex} --mode monolithic" (serviceOf scenarios.defaults).ExecStart)
-    (expect "defaults: no inotify watch over the working directory" (unitOf scenarios.defaults).environment {
-      DOTNET_hostBuilder__reloadConfigOnChange = "false";
-    })
+    (expect "defaults: no environment beyond systemd's" (unitOf scenarios.defaults).environment { })
     (expect "defaults: ordering" {
       inherit (unitOf scenarios.defaults) wantedBy wants after requires;
     } {
@@ -290,7 +288,7 @@ let
     (expect "services.atticd with vega-lite: the unit gets what the binary needs, after Attic's filter"
       scenarios.atticdCompat.systemd.services.atticd
       {
-        environment.DOTNET_hostBuilder__reloadConfigOnChange = "false";
+        environment = { };
         serviceConfig = {
           SystemCallFilter = [
             "@system-service"

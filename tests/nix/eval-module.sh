@@ -193,8 +193,7 @@ else
 fi
 for expected in --pipe --wait --collect "--property=EnvironmentFile=$scratch/vega-lite.env" \
   --property=DynamicUser=yes --property=User=vega-lite --property=Group=vega-lite \
-  --property=StateDirectory=vega-lite "--property=ReadWritePaths=$scratch/storage" \
-  --setenv=DOTNET_hostBuilder__reloadConfigOnChange=false; do
+  --property=StateDirectory=vega-lite "--property=ReadWritePaths=$scratch/storage"; do
   grep -qxF -- "$expected" "$FAKE_SYSTEMD_RUN_LOG" || fail "admin wrapper: systemd-run was not given $expected"
 done
 create_body='{"keypair":"Generate","is_public":false,"store_dir":"/nix/store","priority":41,"upstream_cache_key_names":[]}'

@@ -7,7 +7,7 @@
 #     systemd would compute it from systemd-analyze's groups (a call outside it kills the service with SIGSYS);
 #   - MemoryDenyWriteExecute: the same run under the kernel's PR_SET_MDWE (what systemd uses when the kernel has
 #     it), which refuses writable-then-executable memory;
-#   - and, from /, no inotify watches (see serviceEnvironment in lib.nix).
+#   - and, from /, no inotify watches (the server turns ASP.NET Core's config reload off; src/Vega.Lite/ServerHost.cs).
 # The filter is read from nixos-module/lib.nix, which the unit uses (eval-module.nix checks that).
 # The binary is $VEGA_LITE_BIN (default artifacts/bin/vega-lite, published when missing).
 set -euo pipefail
