@@ -23,6 +23,11 @@ public static class ZstdFrames
     public static unsafe int Compress(ReadOnlySpan<byte> source, Span<byte> destination, int level)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, MaxCompressedLength(source.Length), nameof(destination));
+        if (level < Zstd.ZSTD_minCLevel() || level > Zstd.ZSTD_maxCLevel())
+        {
+            // zstd would clamp it silently; a level it does not have is a caller's mistake, as in ZstdCompressStream.
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd level must be between {Zstd.ZSTD_minCLevel()} and {Zstd.ZSTD_maxCLevel()}.");
+        }
         var context = Rent(level);
         nuint written;
         try
