@@ -12,8 +12,13 @@ public static class ZstdFrames
 {
     private static readonly ConcurrentBag<(ZstdCCtxHandle Context, int Level)> Idle = [];
 
-    /// <summary>Contexts kept for reuse; more compressions at once than this make and free their own.</summary>
-    private static int MaxIdle => Math.Max(4, Environment.ProcessorCount * 2);
+    /// <summary>
+    /// Compressions worth running at once: one per core, as each is bound by the processor. Callers that hold no more
+    /// than this many at once never make a context beyond those kept; more make and free their own.
+    /// </summary>
+    public static int MaxConcurrent => Environment.ProcessorCount;
+
+    private static int MaxIdle => MaxConcurrent;
 
     /// <summary>The largest frame <paramref name="length"/> bytes can become.</summary>
     public static int MaxCompressedLength(int length) => checked((int)Zstd.ZSTD_compressBound((nuint)length));

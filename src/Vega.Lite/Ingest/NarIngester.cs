@@ -32,6 +32,12 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     /// </summary>
     private static readonly ArrayPool<byte> ChunkBuffers = ArrayPool<byte>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 2 * UploadLease.MaxBlobsInFlight);
 
+    /// <summary>
+    /// Chunks compressed at once, across all uploads: compression is bound by the processor, so more than one per core
+    /// gains nothing, and each one holds a zstd context (3.5 MiB at level 8 for a chunk over 128 KiB).
+    /// </summary>
+    private static readonly SemaphoreSlim CompressionSlots = new(ZstdFrames.MaxConcurrent, ZstdFrames.MaxConcurrent);
+
     private readonly FastCdc? _cdc = chunking.NarSizeThreshold == 0 ? null : new FastCdc(chunking.MinSize, chunking.AvgSize, chunking.MaxSize);
 
     /// <summary>
@@ -115,6 +121,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     private async Task IngestChunkedAsync(Stream nar, PendingNar pending, CancellationToken ct)
     {
         var reader = new ChunkReader(nar, _cdc!);
+        using var lookup = metadata.OpenChunkLookup(compression.NarInfoName);
         var inFlight = new Queue<Task<StoredChunk>>();
         var firstOfHash = new ConcurrentDictionary<string, Task<StoredChunk>>(StringComparer.Ordinal);
         using var limit = new SemaphoreSlim(ParallelChunks);
@@ -136,7 +143,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
                 chunk.CopyTo(copy);
                 var length = chunk.Length;
                 // On the thread pool: hashing, lookup, compression and write of a chunk run beside the read loop.
-                inFlight.Enqueue(Task.Run(() => StoreChunkAsync(pending, copy, length, firstOfHash, limit, ct), ct));
+                inFlight.Enqueue(Task.Run(() => StoreChunkAsync(pending, lookup, copy, length, firstOfHash, limit, ct), ct));
                 while (inFlight.Count > 0 && inFlight.Peek().IsCompleted)
                 {
                     Add(pending, await inFlight.Dequeue());
@@ -175,7 +182,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     /// later copy waits for the first (<paramref name="firstOfHash"/>) and shares its result.
     /// </summary>
     private async Task<StoredChunk> StoreChunkAsync(
-        PendingNar pending, byte[] bytes, int length, ConcurrentDictionary<string, Task<StoredChunk>> firstOfHash,
+        PendingNar pending, ChunkLookup lookup, byte[] bytes, int length, ConcurrentDictionary<string, Task<StoredChunk>> firstOfHash,
         SemaphoreSlim limit, CancellationToken ct)
     {
         var mine = new TaskCompletionSource<StoredChunk>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -189,7 +196,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
             }
             try
             {
-                var stored = await StoreNewChunkAsync(pending, hash, bytes.AsMemory(0, length), ct);
+                var stored = await StoreNewChunkAsync(pending, lookup, hash, bytes.AsMemory(0, length), ct);
                 mine.SetResult(stored);
                 return stored;
             }
@@ -206,9 +213,9 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         }
     }
 
-    private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, string hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, ChunkLookup lookup, string hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
-        if (await metadata.FindValidChunkAsync(hash, compression.NarInfoName, ct) is { } existing)
+        if (lookup.Find(hash) is { } existing)
         {
             return new StoredChunk(existing, null, chunk.Length);
         }
@@ -233,7 +240,16 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         var frame = ChunkBuffers.Rent(ZstdFrames.MaxCompressedLength(chunk.Length));
         try
         {
-            var length = ZstdFrames.Compress(chunk.Span, frame, compression.EffectiveLevel);
+            int length;
+            await CompressionSlots.WaitAsync(ct);
+            try
+            {
+                length = ZstdFrames.Compress(chunk.Span, frame, compression.EffectiveLevel);
+            }
+            finally
+            {
+                CompressionSlots.Release();
+            }
             await output.WriteAsync(frame.AsMemory(0, length), ct);
         }
         finally
