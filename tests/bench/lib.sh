@@ -4,6 +4,8 @@
 
 ms_now() { date +%s%N | cut -c1-13; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+# CPU time (user + system) a process has used so far, in milliseconds.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat"; }
 peak_rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 # Resets a process's peak RSS (VmHWM) so the next reading covers only what follows.
 reset_peak_rss() { echo 5 > "/proc/$1/clear_refs"; }

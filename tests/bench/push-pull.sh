@@ -4,6 +4,9 @@
 #   push:     the path's NAR through Attic's API (PUT /_api/v1/upload-path, NAR streamed from nix-store --dump,
 #             default chunking and zstd level) against `nix copy --to file://DIR?compression=zstd` of the same path;
 #             wall time for each, and vega-lite's peak RSS during the push.
+#   floor:    what compression alone costs: `zstd -b` on the same NAR cut into 64 KiB blocks (chunks are 64 KiB on
+#             average) at the server's level, one core, then spread over all cores. No push can beat that time, so
+#             it bounds the push ratio this machine allows.
 #   download: the chunked NAR as vega-lite serves it (chunks' zstd frames, one stream) against nginx serving the
 #             very same bytes as one file with sendfile.
 #
@@ -40,7 +43,7 @@ nar_size=$(nix-store -q --size "$path")
 echo "$path: NAR $(mib "$nar_size") MiB, $(wc -l < "$work/files") files"
 nix-store --dump "$path" > /dev/null   # both contenders start with the path in the page cache
 
-push_best=""; push_peak=0; nix_best=""; nix_bytes=0
+push_best=""; push_cpu=""; push_peak=0; nix_best=""; nix_bytes=0
 for run in $(seq "$runs"); do
   echo "== run $run: nix copy --to file://…?compression=zstd"
   rm -rf "$work/file-cache"
@@ -58,15 +61,27 @@ for run in $(seq "$runs"); do
   token=$(vega_token "$work/vega")
   vega_create_cache "$vega_port" "$token" bench
   sync; reset_peak_rss "$vega_pid"
+  cpu_before=$(cpu_ms "$vega_pid")
   start=$(ms_now)
   response=$(attic_push "$vega_port" "$token" bench "$path")
   elapsed=$(( $(ms_now) - start ))
+  cpu=$(( $(cpu_ms "$vega_pid") - cpu_before ))
   peak=$(peak_rss_kib "$vega_pid")
-  echo "   ${elapsed} ms, peak RSS $((peak / 1024)) MiB: $response"
-  { [ -z "$push_best" ] || [ "$elapsed" -lt "$push_best" ]; } && push_best=$elapsed
+  echo "   ${elapsed} ms, server CPU ${cpu} ms, peak RSS $((peak / 1024)) MiB: $response"
+  { [ -z "$push_best" ] || [ "$elapsed" -lt "$push_best" ]; } && push_best=$elapsed && push_cpu=$cpu
   [ "$peak" -gt "$push_peak" ] && push_peak=$peak
 done
 vega_bytes=$(bytes_under "$work/vega/storage")
+
+level=$(printf '%s\n' "${VEGA_BENCH_TOML:-}" | sed -n 's/^ *level *= *\([0-9-]*\).*/\1/p' | tail -1)
+level=${level:-8}   # Attic's default zstd level
+echo "== floor: zstd level $level alone on the NAR in 64 KiB blocks"
+nix-store --dump "$path" > "$work/nar"
+zstd_mbps=$(zstd -b"$level" -B64KiB -i3 -T1 "$work/nar" 2>&1 | tr '\r' '\n' | grep -- '->' | tail -1 | \
+  awk '{for (i = 1; i <= NF; i++) if ($(i+1) ~ /^MB\/s/) { print $i; exit }}')
+rm -f "$work/nar"
+floor_ms=$(echo "$nar_size $zstd_mbps $(nproc)" | awk '{printf "%.0f", $1/1e6/$2/$3*1000}')
+echo "   ${zstd_mbps} MB/s on one core"
 
 echo "== download: the chunked NAR from vega-lite, and the same bytes from nginx"
 hash=$(basename "$path" | cut -c1-32)
@@ -87,8 +102,11 @@ printf '%-44s %12s %12s %8s\n' "measure" "vega-lite" "reference" "ratio"
 printf '%-44s %12s %12s %8s\n' "push wall time (ms; ref: nix copy file://)" "$push_best" "$nix_best" "$(ratio "$nix_best" "$push_best")"
 printf '%-44s %12s %12s\n' "push throughput (MiB/s of NAR)" "$push_mibps" "$nix_mibps"
 printf '%-44s %12s %12s %8s\n' "stored bytes (MiB; ref: .nar.zst)" "$(mib "$vega_bytes")" "$(mib "$nix_bytes")" "$(ratio "$vega_bytes" "$nix_bytes")"
+printf '%-44s %12s\n' "server CPU time in the best push (ms)" "$push_cpu"
+printf '%-44s %12s %12s %8s\n' "floor: zstd $level alone on $(nproc) cores (ms)" "$floor_ms" "$nix_best" "$(ratio "$nix_best" "$floor_ms")"
 printf '%-44s %12s\n' "vega-lite peak RSS during a push (MiB)" "$((push_peak / 1024))"
 printf '%-44s %12s %12s %8s\n' "download, 1 stream (MiB/s; ref: nginx)" "$vega_dl" "$nginx_dl" "$(ratio "$vega_dl" "$nginx_dl")"
 printf '%-44s %12s\n' "served stream (MiB of zstd frames)" "$(mib "$served")"
 printf '%-44s %12s\n' "vega-lite RSS after the downloads (MiB)" "$((vega_rss_after / 1024))"
-echo "(push ratio = nix copy time / push time: above 1 means vega-lite is faster)"
+echo "(push ratio = nix copy time / push time: above 1 means vega-lite is faster; the floor's ratio is the best any"
+echo " push compressing at level $level could reach on this machine)"
