@@ -16,36 +16,30 @@ public sealed class ClaimsJsonTests
     [Fact]
     public void MakeTokenExample()
     {
-        TokenClaims claims = TokenClaims.ForMakeToken(
-            new MakeTokenRequest
-            {
-                Subject = "alice",
-                Validity = TimeSpan.FromDays(90),
-                Pull = P("alice-*"),
-                Push = P("alice-*"),
-                CreateCache = P("alice-*"),
-            },
-            Now);
+        TokenClaims claims = AliceExample();
 
         Assert.Equal(
             """{"exp":1757776000,"nbf":1750000000,"sub":"alice","https://jwt.attic.rs/v1":{"caches":{"alice-*":{"r":1,"w":1,"cc":1}}}}""",
             TokenSigner.ClaimsJson(claims));
     }
 
+    /// <summary>The claims of `atticadm make-token --sub alice --validity 90d --pull/--push/--create-cache "alice-*"`.</summary>
+    private static TokenClaims AliceExample() => TokenClaims.ForMakeToken(
+        new MakeTokenRequest
+        {
+            Subject = "alice",
+            Validity = TimeSpan.FromDays(90),
+            Pull = P("alice-*"),
+            Push = P("alice-*"),
+            CreateCache = P("alice-*"),
+        },
+        Now);
+
     /// <summary>Independent reference computed with Python's hmac/base64 over the JSON above.</summary>
     [Fact]
     public void MakeTokenExampleSignsToReferenceToken()
     {
-        TokenClaims claims = TokenClaims.ForMakeToken(
-            new MakeTokenRequest
-            {
-                Subject = "alice",
-                Validity = TimeSpan.FromDays(90),
-                Pull = P("alice-*"),
-                Push = P("alice-*"),
-                CreateCache = P("alice-*"),
-            },
-            Now);
+        TokenClaims claims = AliceExample();
         JwtKey key = JwtKey.FromBase64Setting(JwtKey.Hs256SecretSetting, AtticVectorTests.Hs256SecretBase64);
 
         Assert.Equal(
