@@ -1,23 +1,21 @@
-using System.Security.Cryptography;
-
 namespace Vega.Lite.Core.IO;
 
 /// <summary>Passes reads through while computing the SHA-256 and length of every byte read.</summary>
 public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : ReadOnlyStream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256Tally _tally = new();
 
-    public long BytesRead { get; private set; }
+    public long BytesRead => _tally.Length;
 
     /// <summary>The SHA-256 of everything read so far; call once, at the end.</summary>
-    public byte[] GetHash() => _hash.GetHashAndReset();
+    public byte[] GetHash() => _tally.GetHash();
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
-        Account(buffer[..n]);
+        _tally.Append(buffer[..n]);
         return n;
     }
 
@@ -27,14 +25,8 @@ public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Re
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
     {
         var n = await inner.ReadAsync(buffer, ct);
-        Account(buffer.Span[..n]);
+        _tally.Append(buffer.Span[..n]);
         return n;
-    }
-
-    private void Account(ReadOnlySpan<byte> data)
-    {
-        _hash.AppendData(data);
-        BytesRead += data.Length;
     }
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
@@ -43,7 +35,7 @@ public sealed class HashingReadStream(Stream inner, bool leaveOpen = false) : Re
     {
         if (disposing)
         {
-            _hash.Dispose();
+            _tally.Dispose();
             if (!leaveOpen)
             {
                 inner.Dispose();

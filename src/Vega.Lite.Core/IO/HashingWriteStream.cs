@@ -1,23 +1,20 @@
-using System.Security.Cryptography;
-
 namespace Vega.Lite.Core.IO;
 
 /// <summary>Passes writes through while computing the SHA-256 and length of every byte written.</summary>
 public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256Tally _tally = new();
 
-    public long BytesWritten { get; private set; }
+    public long BytesWritten => _tally.Length;
 
     /// <summary>The SHA-256 of everything written so far; call once, at the end.</summary>
-    public byte[] GetHash() => _hash.GetHashAndReset();
+    public byte[] GetHash() => _tally.GetHash();
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _hash.AppendData(buffer);
-        BytesWritten += buffer.Length;
+        _tally.Append(buffer);
         inner.Write(buffer);
     }
 
@@ -26,8 +23,7 @@ public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : S
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
     {
-        _hash.AppendData(buffer.Span);
-        BytesWritten += buffer.Length;
+        _tally.Append(buffer.Span);
         return inner.WriteAsync(buffer, ct);
     }
 
@@ -46,7 +42,7 @@ public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : S
     {
         if (disposing)
         {
-            _hash.Dispose();
+            _tally.Dispose();
             if (!leaveOpen)
             {
                 inner.Dispose();

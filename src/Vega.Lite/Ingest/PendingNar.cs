@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Vega.Lite.Core.IO;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
@@ -11,7 +11,7 @@ namespace Vega.Lite.Ingest;
 /// </summary>
 internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, string compression, bool chunked) : IAsyncDisposable
 {
-    private readonly IncrementalHash _narHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sha256Tally _nar = new();
     private readonly NarValidator _validator = new();
     private readonly List<PlannedChunk> _chunks = [];
     private readonly SemaphoreSlim _leaseGate = new(1, 1);
@@ -20,7 +20,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
     private bool _recorded;
     private NixHash _finalHash;
 
-    public long NarSize { get; private set; }
+    public long NarSize => _nar.Length;
     public string? InvalidReason { get; private set; }
     public NixHash NarHash => _finalHash;
     public string Compression => compression;
@@ -36,8 +36,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
     /// <summary>Accounts the next bytes of the NAR, in order. False once they are known not to be a NAR.</summary>
     public bool Inspect(ReadOnlySpan<byte> bytes)
     {
-        _narHash.AppendData(bytes);
-        NarSize += bytes.Length;
+        _nar.Append(bytes);
         if (InvalidReason is null)
         {
             try
@@ -66,7 +65,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
                 InvalidReason = e.Message;
             }
         }
-        _finalHash = NixHash.FromBytes(_narHash.GetHashAndReset());
+        _finalHash = NixHash.FromBytes(_nar.GetHash());
     }
 
     /// <summary>
@@ -118,7 +117,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
 
     public async ValueTask DisposeAsync()
     {
-        _narHash.Dispose();
+        _nar.Dispose();
         if (_recorded || _lease is null)
         {
             return;
