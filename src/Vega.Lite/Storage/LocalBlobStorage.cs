@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Vega.Lite.Storage;
 
 /// <summary>
@@ -8,10 +6,11 @@ namespace Vega.Lite.Storage;
 /// from one <c>syncfs</c> per NAR (<see cref="FlushAsync"/>), before the NAR is recorded: a crash before it may leave
 /// blobs that are empty or missing, but nothing refers to them and garbage collection removes them.
 /// </summary>
-internal sealed partial class LocalBlobStorage : IBlobStorage
+internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
 {
     private readonly string _root;
     private readonly string _tmp;
+    private readonly StorageRoot _handle;
 
     public LocalBlobStorage(string root)
     {
@@ -24,7 +23,10 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
             File.WriteAllText(version, "1");
         }
         RemoveAbandonedWrites(DateTime.UtcNow - AbandonedAfter);
+        _handle = new StorageRoot(_root);
     }
+
+    public void Dispose() => _handle.Dispose();
 
     /// <summary>A temp file untouched this long is a write cut by a crash; younger ones may belong to a live process.</summary>
     internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
@@ -56,39 +58,10 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
         return Task.FromResult<IBlobUpload>(new LocalUpload(tempPath, final, stream));
     }
 
-    public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct)
-    {
-        var path = PathOf(key);
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0,
-                // Synchronous reads: NARs are read from the page cache in large slices, and an inline read beats a
-                // thread-pool hop per slice.
-                Options = FileOptions.SequentialScan,
-            });
-        }
-        catch (FileNotFoundException)
-        {
-            return Task.FromResult<Stream?>(null);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return Task.FromResult<Stream?>(null);
-        }
-        if (offset > 0)
-        {
-            stream.Seek(offset, SeekOrigin.Begin);
-        }
-        return Task.FromResult<Stream?>(stream);
-    }
+    public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct) =>
+        Task.FromResult<Stream?>(_handle.OpenRead(Validated(key), offset));
 
-    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(key)));
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(_handle.Exists(Validated(key)));
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
@@ -110,12 +83,12 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
     /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
     internal string PathOf(string key)
     {
-        if (!BlobKey.IsValid(key))
-        {
-            throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
-        }
-        return Path.Combine(_root, key[..1], key[..2], key);
+        var valid = Validated(key);
+        return Path.Combine(_root, valid[..1], valid[..2], valid);
     }
+
+    private static string Validated(string key) =>
+        BlobKey.IsValid(key) ? key : throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
 
     private static async Task CommitAsync(string tempPath, string final, FileStream stream, CancellationToken ct)
     {
@@ -130,34 +103,7 @@ internal sealed partial class LocalBlobStorage : IBlobStorage
     /// <c>syncfs</c> on the storage's file system: the data, the renames and the new directories of every blob
     /// committed so far reach the disk in one call. On the thread pool, as it blocks until the disk has them.
     /// </summary>
-    public Task FlushAsync(CancellationToken ct) => Task.Run(() =>
-    {
-        var fd = Open(_root, 0x10000 /* O_DIRECTORY */ | 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open {_root} to sync it (errno {Marshal.GetLastPInvokeError()})");
-        }
-        try
-        {
-            if (SyncFs(fd) != 0)
-            {
-                throw new IOException($"syncfs of {_root} failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }, ct);
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
+    public Task FlushAsync(CancellationToken ct) => Task.Run(_handle.SyncFileSystem, ct);
 
     private sealed class LocalUpload(string tempPath, string final, FileStream stream) : IBlobUpload
     {

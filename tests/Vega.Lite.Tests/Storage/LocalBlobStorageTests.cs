@@ -11,7 +11,7 @@ public sealed class LocalBlobStorageTests : IDisposable
     [Fact]
     public async Task A_committed_blob_is_readable_in_attics_layout_and_an_abandoned_one_leaves_nothing()
     {
-        var storage = new LocalBlobStorage(_root);
+        using var storage = new LocalBlobStorage(_root);
         var key = BlobKey.New();
         await using (var upload = await storage.BeginUploadAsync(key, default))
         {
@@ -47,11 +47,13 @@ public sealed class LocalBlobStorageTests : IDisposable
     [InlineData("0a0a0a0a-0a0a-0a0a-0a0a-0a0a0a0a0a0a.chunk/../../x")]
     [InlineData("0A0A0A0A-0A0A-0A0A-0A0A-0A0A0A0A0A0A.chunk")]
     [InlineData("")]
-    public void Keys_that_could_leave_the_root_are_refused(string key)
+    public async Task Keys_that_could_leave_the_root_are_refused(string key)
     {
-        var storage = new LocalBlobStorage(_root);
+        using var storage = new LocalBlobStorage(_root);
         Assert.False(BlobKey.IsValid(key));
         Assert.Throws<ArgumentException>(() => storage.PathOf(key));
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.ExistsAsync(key, default));
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.OpenReadAsync(key, 0, default));
     }
 
     [Fact]
@@ -61,20 +63,75 @@ public sealed class LocalBlobStorageTests : IDisposable
         var cut = Path.Combine(_root, ".tmp", "cut.tmp");
         File.WriteAllText(cut, "partial");
         File.SetLastWriteTimeUtc(cut, DateTime.UtcNow - LocalBlobStorage.AbandonedAfter - TimeSpan.FromMinutes(1));
-        _ = new LocalBlobStorage(_root);
+        new LocalBlobStorage(_root).Dispose();
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
     }
 
     [Fact]
     public async Task A_write_in_flight_in_another_process_survives_a_start()
     {
-        var running = new LocalBlobStorage(_root);
+        using var running = new LocalBlobStorage(_root);
         var key = BlobKey.New();
         await using var upload = await running.BeginUploadAsync(key, default);
         await upload.Content.WriteAsync("in flight"u8.ToArray());
-        _ = new LocalBlobStorage(_root); // a second process (replica, db-migrations) starting on the same storage
+        new LocalBlobStorage(_root).Dispose(); // a second process (replica, db-migrations) starting on the same storage
         await upload.CommitAsync(default);
         await using var read = await running.OpenReadAsync(key, 0, default);
         Assert.Equal("in flight", await new StreamReader(read!).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task A_blob_reads_whole_or_from_an_offset_and_a_missing_one_is_absent()
+    {
+        using var storage = new LocalBlobStorage(_root);
+        var key = await StoreAsync(storage, "0123456789");
+        Assert.True(await storage.ExistsAsync(key, default));
+        Assert.Equal("0123456789", await ReadAllAsync(storage, key, 0));
+        Assert.Equal("789", await ReadAllAsync(storage, key, 7));
+        Assert.Equal("", await ReadAllAsync(storage, key, 10));
+
+        var sameDirectory = key[..2] + BlobKey.New()[2..]; // its directory is held open by now
+        Assert.False(await storage.ExistsAsync(sameDirectory, default));
+        Assert.Null(await storage.OpenReadAsync(sameDirectory, 0, default));
+        var otherDirectory = (key[0] == 'f' ? "0" : "f") + BlobKey.New()[1..]; // a directory that does not exist
+        Assert.False(await storage.ExistsAsync(otherDirectory, default));
+        Assert.Null(await storage.OpenReadAsync(otherDirectory, 0, default));
+    }
+
+    [Fact]
+    public async Task A_blob_directory_replaced_under_a_running_server_is_found_again()
+    {
+        using var storage = new LocalBlobStorage(_root);
+        var first = await StoreAsync(storage, "first");
+        Assert.Equal("first", await ReadAllAsync(storage, first, 0)); // the directory a/ab is now held open
+
+        // Someone moves the directory away and a new one takes its place: the held handle still names the old one.
+        var directory = Path.GetDirectoryName(storage.PathOf(first))!;
+        Directory.Move(directory, directory + ".old");
+        var second = first[..2] + BlobKey.New()[2..];
+        var secondPath = storage.PathOf(second);
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(secondPath, "second");
+
+        Assert.True(await storage.ExistsAsync(second, default));
+        Assert.Equal("second", await ReadAllAsync(storage, second, 0));
+        Assert.False(await storage.ExistsAsync(first, default)); // not found through the new directory
+        File.WriteAllText(storage.PathOf(first), "again");
+        Assert.Equal("again", await ReadAllAsync(storage, first, 0));
+    }
+
+    private static async Task<string> StoreAsync(LocalBlobStorage storage, string text)
+    {
+        var key = BlobKey.New();
+        await using var upload = await storage.BeginUploadAsync(key, default);
+        await upload.Content.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
+        await upload.CommitAsync(default);
+        return key;
+    }
+
+    private static async Task<string> ReadAllAsync(LocalBlobStorage storage, string key, long offset)
+    {
+        await using var stream = await storage.OpenReadAsync(key, offset, default);
+        return await new StreamReader(stream!).ReadToEndAsync();
     }
 }

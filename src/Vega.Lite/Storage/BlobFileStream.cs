@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+
+namespace Vega.Lite.Storage;
+
+/// <summary>
+/// A blob file read with <c>pread</c> from a position it keeps: no buffer, no handle object, reads done inline
+/// (blob files are read from the page cache, where a thread-pool hop per read costs more than the read).
+/// Owns the descriptor and closes it on dispose.
+/// </summary>
+internal sealed partial class BlobFileStream(int fd, long offset) : Stream
+{
+    private const int ErrInterrupted = 4; // EINTR
+
+    private long _position = offset;
+    private bool _closed;
+
+    public override bool CanRead => !_closed;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override unsafe int Read(Span<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        while (true)
+        {
+            nint n;
+            fixed (byte* destination = buffer)
+            {
+                n = PRead(fd, destination, buffer.Length, _position);
+            }
+            if (n >= 0)
+            {
+                _position += n;
+                return (int)n;
+            }
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != ErrInterrupted)
+            {
+                throw new IOException($"reading a blob file failed (errno {errno})");
+            }
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Read(buffer.Span));
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!_closed)
+        {
+            _closed = true;
+            _ = Close(fd);
+        }
+        base.Dispose(disposing);
+    }
+
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint PRead(int fd, byte* buffer, nint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    internal static partial int Close(int fd);
+}
