@@ -24,12 +24,15 @@ internal sealed partial class StorageRoot : IDisposable
 
     private readonly int _fd;
 
-    /// <summary>The blob directories' descriptors by their two hex digits; 0 while not opened.</summary>
+    /// <summary>The blob directories' descriptors by their two hex digits; <see cref="NotOpen"/> until opened.</summary>
     private readonly int[] _directories = new int[256];
+
+    private const int NotOpen = -1;
 
     public StorageRoot(string path)
     {
         Path = path;
+        Array.Fill(_directories, NotOpen);
         _fd = Open(path, ReadOnly | Directory | CloseOnExec);
         if (_fd < 0)
         {
@@ -47,7 +50,7 @@ internal sealed partial class StorageRoot : IDisposable
         var name = path[NameStart..];
         fixed (byte* p = name)
         {
-            if (directory > 0 && AccessAt(directory, p, 0 /* F_OK */, 0) == 0)
+            if (directory != NotOpen && AccessAt(directory, p, 0 /* F_OK */, 0) == 0)
             {
                 return true;
             }
@@ -70,7 +73,7 @@ internal sealed partial class StorageRoot : IDisposable
         var directory = Locate(key, path);
         var name = path[NameStart..];
         int fd = -1;
-        if (directory > 0)
+        if (directory != NotOpen)
         {
             fixed (byte* p = name)
             {
@@ -108,7 +111,7 @@ internal sealed partial class StorageRoot : IDisposable
     {
         foreach (var directory in _directories)
         {
-            if (directory > 0)
+            if (directory != NotOpen)
             {
                 _ = BlobFileStream.Close(directory);
             }
@@ -118,7 +121,7 @@ internal sealed partial class StorageRoot : IDisposable
 
     /// <summary>
     /// Writes <c>a/ab/KEY</c>, NUL-terminated, into <paramref name="path"/> (keys are ASCII) and returns the held
-    /// descriptor of <c>a/ab</c>, opening it if it exists (0 if it does not); <c>KEY</c> starts at <see cref="NameStart"/>.
+    /// descriptor of <c>a/ab</c>, opening it if it exists (<see cref="NotOpen"/> if it does not); <c>KEY</c> starts at <see cref="NameStart"/>.
     /// </summary>
     private unsafe int Locate(string key, Span<byte> path)
     {
@@ -131,7 +134,7 @@ internal sealed partial class StorageRoot : IDisposable
         path[5 + written] = 0;
         ref var slot = ref _directories[DirectoryIndex(key)];
         var directory = Volatile.Read(ref slot);
-        if (directory == 0)
+        if (directory == NotOpen)
         {
             path[4] = 0;
             fixed (byte* p = path)
@@ -141,10 +144,10 @@ internal sealed partial class StorageRoot : IDisposable
             path[4] = (byte)'/';
             if (directory < 0)
             {
-                return 0;
+                return NotOpen;
             }
-            var held = Interlocked.CompareExchange(ref slot, directory, 0);
-            if (held != 0)
+            var held = Interlocked.CompareExchange(ref slot, directory, NotOpen);
+            if (held != NotOpen)
             {
                 _ = BlobFileStream.Close(directory); // another thread opened it first
                 directory = held;
@@ -161,9 +164,9 @@ internal sealed partial class StorageRoot : IDisposable
     /// </summary>
     private void Refresh(string key, int stale)
     {
-        if (stale > 0)
+        if (stale != NotOpen)
         {
-            _ = Interlocked.CompareExchange(ref _directories[DirectoryIndex(key)], 0, stale);
+            _ = Interlocked.CompareExchange(ref _directories[DirectoryIndex(key)], NotOpen, stale);
         }
     }
 
