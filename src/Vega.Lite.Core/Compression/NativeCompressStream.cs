@@ -1,4 +1,5 @@
 using System.Buffers;
+using Vega.Lite.Core.IO;
 
 namespace Vega.Lite.Core.Compression;
 
@@ -12,7 +13,7 @@ namespace Vega.Lite.Core.Compression;
 /// Public only because a public class cannot derive from an internal one; the constructor and
 /// the abstract members are <c>private protected</c>, so it cannot be subclassed outside this assembly.
 /// </remarks>
-public abstract class NativeCompressStream : Stream
+public abstract class NativeCompressStream : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -44,19 +45,7 @@ public abstract class NativeCompressStream : Stream
         Finish,
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_disposed;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Size of the pooled output buffer, rented on first use.</summary>
     private protected abstract int OutputBufferSize { get; }
@@ -127,12 +116,6 @@ public abstract class NativeCompressStream : Stream
         await DrainAsync(EncodeMode.Flush, Output, cancellationToken).ConfigureAwait(false);
         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Finishes the frame / stream (when <paramref name="disposing"/>), then releases everything.</summary>
     protected override void Dispose(bool disposing)

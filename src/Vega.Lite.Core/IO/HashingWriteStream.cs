@@ -1,7 +1,7 @@
 namespace Vega.Lite.Core.IO;
 
 /// <summary>Passes writes through while computing the SHA-256 and length of every byte written.</summary>
-public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : Stream
+public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : WriteOnlyStream
 {
     private readonly Sha256Tally _tally = new();
 
@@ -29,14 +29,7 @@ public sealed class HashingWriteStream(Stream inner, bool leaveOpen = false) : S
 
     public override void Flush() => inner.Flush();
     public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

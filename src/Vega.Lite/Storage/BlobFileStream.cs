@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Vega.Lite.Core.IO;
 
 namespace Vega.Lite.Storage;
 
@@ -7,20 +8,12 @@ namespace Vega.Lite.Storage;
 /// (blob files are read from the page cache, where a thread-pool hop per read costs more than the read).
 /// Owns the descriptor and closes it on dispose.
 /// </summary>
-internal sealed partial class BlobFileStream(int fd, long offset) : Stream
+internal sealed class BlobFileStream(int fd, long offset) : ReadOnlyStream
 {
-    private const int ErrInterrupted = 4; // EINTR
-
     private long _position = offset;
     private bool _closed;
 
     public override bool CanRead => !_closed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -36,7 +29,7 @@ internal sealed partial class BlobFileStream(int fd, long offset) : Stream
             nint n;
             fixed (byte* destination = buffer)
             {
-                n = PRead(fd, destination, buffer.Length, _position);
+                n = Libc.PRead(fd, destination, buffer.Length, _position);
             }
             if (n >= 0)
             {
@@ -44,7 +37,7 @@ internal sealed partial class BlobFileStream(int fd, long offset) : Stream
                 return (int)n;
             }
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != ErrInterrupted)
+            if (errno != Libc.ErrInterrupted)
             {
                 throw new IOException($"reading a blob file failed (errno {errno})");
             }
@@ -62,29 +55,13 @@ internal sealed partial class BlobFileStream(int fd, long offset) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
         if (!_closed)
         {
             _closed = true;
-            _ = Close(fd);
+            _ = Libc.Close(fd);
         }
         base.Dispose(disposing);
     }
-
-    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
-    private static unsafe partial nint PRead(int fd, byte* buffer, nint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    internal static partial int Close(int fd);
 }

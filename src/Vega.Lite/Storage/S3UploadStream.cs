@@ -1,22 +1,13 @@
+using Vega.Lite.Core.IO;
+
 namespace Vega.Lite.Storage;
 
 /// <summary>
 /// The write-only <see cref="IBlobUpload.Content"/> of an <see cref="S3Upload"/>. Disposing it does nothing: the
 /// upload's own disposal decides the blob's fate.
 /// </summary>
-internal sealed class S3UploadStream(S3Upload upload) : Stream
+internal sealed class S3UploadStream(S3Upload upload) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
         upload.WriteAsync(buffer, ct);
 
@@ -33,8 +24,4 @@ internal sealed class S3UploadStream(S3Upload upload) : Stream
     }
 
     public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

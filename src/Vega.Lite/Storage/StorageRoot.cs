@@ -11,29 +11,21 @@ namespace Vega.Lite.Storage;
 /// <c>fadvise</c> per file (perf: 15 % of a download's time). A name not found through a held directory is looked up
 /// once more from the root, so a directory removed and made again under a running server is picked up anew.
 /// </summary>
-internal sealed partial class StorageRoot : IDisposable
+internal sealed class StorageRoot : IDisposable
 {
-    private const int ReadOnly = 0;
-    private const int Directory = 0x10000; // O_DIRECTORY
-    private const int CloseOnExec = 0x80000; // O_CLOEXEC
-    private const int PathOnly = 0x200000; // O_PATH: a handle to look names up in, not to read
-    private const int ErrNoEntry = 2; // ENOENT
-    private const int ErrNotDirectory = 20; // ENOTDIR
-
     private const int NameStart = 5; // after "a/ab/"
+    private const int NotOpen = -1;
 
     private readonly int _fd;
 
     /// <summary>The blob directories' descriptors by their two hex digits; <see cref="NotOpen"/> until opened.</summary>
     private readonly int[] _directories = new int[256];
 
-    private const int NotOpen = -1;
-
     public StorageRoot(string path)
     {
         Path = path;
         Array.Fill(_directories, NotOpen);
-        _fd = Open(path, ReadOnly | Directory | CloseOnExec);
+        _fd = Libc.Open(path, Libc.ReadOnly | Libc.Directory | Libc.CloseOnExec);
         if (_fd < 0)
         {
             throw new IOException($"cannot open the storage directory {path} (errno {Marshal.GetLastPInvokeError()})");
@@ -50,14 +42,14 @@ internal sealed partial class StorageRoot : IDisposable
         var name = path[NameStart..];
         fixed (byte* p = name)
         {
-            if (directory != NotOpen && AccessAt(directory, p, 0 /* F_OK */, 0) == 0)
+            if (directory != NotOpen && Libc.AccessAt(directory, p, Libc.ExistenceOnly, 0) == 0)
             {
                 return true;
             }
         }
         fixed (byte* p = path)
         {
-            if (AccessAt(_fd, p, 0, 0) != 0)
+            if (Libc.AccessAt(_fd, p, Libc.ExistenceOnly, 0) != 0)
             {
                 return false;
             }
@@ -77,19 +69,19 @@ internal sealed partial class StorageRoot : IDisposable
         {
             fixed (byte* p = name)
             {
-                fd = OpenAt(directory, p, ReadOnly | CloseOnExec);
+                fd = Libc.OpenAt(directory, p, Libc.ReadOnly | Libc.CloseOnExec);
             }
         }
         if (fd < 0)
         {
             fixed (byte* p = path)
             {
-                fd = OpenAt(_fd, p, ReadOnly | CloseOnExec);
+                fd = Libc.OpenAt(_fd, p, Libc.ReadOnly | Libc.CloseOnExec);
             }
             if (fd < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                return errno is ErrNoEntry or ErrNotDirectory
+                return errno is Libc.ErrNoEntry or Libc.ErrNotDirectory
                     ? null
                     : throw new IOException($"cannot open blob {key} under {Path} (errno {errno})");
             }
@@ -101,7 +93,7 @@ internal sealed partial class StorageRoot : IDisposable
     /// <summary><c>syncfs</c> on the root's file system: everything written there so far reaches the disk.</summary>
     public void SyncFileSystem()
     {
-        if (SyncFs(_fd) != 0)
+        if (Libc.SyncFs(_fd) != 0)
         {
             throw new IOException($"syncfs of {Path} failed (errno {Marshal.GetLastPInvokeError()})");
         }
@@ -113,10 +105,10 @@ internal sealed partial class StorageRoot : IDisposable
         {
             if (directory != NotOpen)
             {
-                _ = BlobFileStream.Close(directory);
+                _ = Libc.Close(directory);
             }
         }
-        _ = BlobFileStream.Close(_fd);
+        _ = Libc.Close(_fd);
     }
 
     /// <summary>
@@ -139,7 +131,7 @@ internal sealed partial class StorageRoot : IDisposable
             path[4] = 0;
             fixed (byte* p = path)
             {
-                directory = OpenAt(_fd, p, ReadOnly | Directory | CloseOnExec | PathOnly);
+                directory = Libc.OpenAt(_fd, p, Libc.ReadOnly | Libc.Directory | Libc.CloseOnExec | Libc.PathOnly);
             }
             path[4] = (byte)'/';
             if (directory < 0)
@@ -149,7 +141,7 @@ internal sealed partial class StorageRoot : IDisposable
             var held = Interlocked.CompareExchange(ref slot, directory, NotOpen);
             if (held != NotOpen)
             {
-                _ = BlobFileStream.Close(directory); // another thread opened it first
+                _ = Libc.Close(directory); // another thread opened it first
                 directory = held;
             }
         }
@@ -173,16 +165,4 @@ internal sealed partial class StorageRoot : IDisposable
     private static int DirectoryIndex(string key) => (HexValue(key[0]) << 4) | HexValue(key[1]);
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : c - 'a' + 10;
-
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
-    private static unsafe partial int OpenAt(int directory, byte* path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "faccessat")]
-    private static unsafe partial int AccessAt(int directory, byte* path, int mode, int flags);
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(int fd);
 }
