@@ -7,27 +7,16 @@
 # Nothing else from the publish directory (.dbg, .pdb, the static web assets manifest) is needed at run time.
 #
 # The Dockerfile's build stage is this one script, and tests/run-all.sh runs it too: the build logic is exercised in CI
-# although no Docker engine runs there. Installs the build dependencies when missing, with apt (Debian or Ubuntu):
-# a C toolchain for the AOT link (clang, or gcc, which the ILCompiler falls back to) and the -dev packages whose static
-# archives a fully static binary links in.
+# although no Docker engine runs there. Installs the build dependencies when missing, with apt (Debian or Ubuntu),
+# through scripts/install-test-deps.sh --build-only: a C toolchain for the AOT link and the -dev packages whose
+# static archives a fully static binary links in.
 #
 #   bash docker/build-binary.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: docker/build-binary.sh OUT}
 
-needed=()
-command -v clang >/dev/null || command -v gcc >/dev/null || needed+=(gcc)
-for pkg in libsodium-dev libzstd-dev liblzma-dev libsqlite3-dev; do
-  dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || needed+=("$pkg")
-done
-if [ ${#needed[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  echo "installing build dependencies: ${needed[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
-fi
+bash scripts/install-test-deps.sh --build-only
 
 # Publish into a scratch directory, then copy only what runs: OUT holds exactly what the image gets.
 staging=$(mktemp -d)

@@ -7,13 +7,26 @@
 # from npm s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into
 # the git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
+#
+#   bash scripts/install-test-deps.sh                everything above
+#   bash scripts/install-test-deps.sh --build-only   only what the AOT publish needs: a C toolchain (clang, or gcc,
+#                                                    which the ILCompiler falls back to) and the -dev archives
+#                                                    (docker/build-binary.sh, the Docker image's build stage)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 s3rver_version=3.7.1
 s3rver_dir=.deps/s3rver
 dockerlinter_version=2.0.0
 dockerlinter_dir=.deps/dockerlinter
+build_only=false
+[ "${1:-}" = --build-only ] && build_only=true
 needed=()
+command -v clang >/dev/null || command -v gcc >/dev/null || needed+=(gcc)
+# The archives src/Vega.Lite/StaticNativeLibraries.targets links into the Native AOT binary.
+for archive in libsodium.a:libsodium-dev libzstd.a:libzstd-dev liblzma.a:liblzma-dev libsqlite3.a:libsqlite3-dev; do
+  [ -e "/usr/lib/x86_64-linux-gnu/${archive%%:*}" ] || needed+=("${archive##*:}")
+done
+if ! $build_only; then
 command -v nix-store >/dev/null || needed+=(nix-bin)
 command -v xz >/dev/null || needed+=(xz-utils)
 command -v zstd >/dev/null || needed+=(zstd)
@@ -32,10 +45,7 @@ for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzm
   # grep reads to the end (not -q): an early exit would SIGPIPE ldconfig and, under pipefail, look like a miss.
   ldconfig -p | grep "${lib%%:*}" >/dev/null || needed+=("${lib##*:}")
 done
-# The archives src/Vega.Lite/StaticNativeLibraries.targets links into the Native AOT binary.
-for archive in libsodium.a:libsodium-dev libzstd.a:libzstd-dev liblzma.a:liblzma-dev libsqlite3.a:libsqlite3-dev; do
-  [ -e "/usr/lib/x86_64-linux-gnu/${archive%%:*}" ] || needed+=("${archive##*:}")
-done
+fi
 if [ ${#needed[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
   echo "installing: ${needed[*]}"
@@ -43,6 +53,7 @@ if [ ${#needed[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
 fi
+$build_only && exit 0
 
 installed=$(node -p "require('./$s3rver_dir/node_modules/s3rver/package.json').version" 2>/dev/null || true)
 if [ "$installed" != "$s3rver_version" ]; then
