@@ -7,16 +7,13 @@
 # Nothing else from the publish directory (.dbg, .pdb, the static web assets manifest) is needed at run time.
 #
 # The Dockerfile's build stage is this one script, and tests/run-all.sh runs it too: the build logic is exercised in CI
-# although no Docker engine runs there. Installs the build dependencies when missing, with apt (Debian or Ubuntu),
-# through scripts/install-test-deps.sh --build-only: a C toolchain for the AOT link and the -dev packages whose
-# static archives a fully static binary links in.
+# although no Docker engine runs there. scripts/publish.sh installs the build dependencies when missing, with apt
+# (Debian or Ubuntu): a C toolchain for the AOT link and the -dev packages whose static archives it links in.
 #
 #   bash docker/build-binary.sh OUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:?usage: docker/build-binary.sh OUT}
-
-bash scripts/install-test-deps.sh --build-only
 
 # Publish into a scratch directory, then copy only what runs: OUT holds exactly what the image gets.
 staging=$(mktemp -d)

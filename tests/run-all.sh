@@ -3,8 +3,9 @@
 # AOT binary and check that it is one static file, check the Docker image's build step and runtime contract without an
 # engine, check the NixOS module and the Nix files (tests/nix), then run the unit,
 # in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix).
-# Prints one closing line "N passed, N failed" and exits non-zero if anything failed; the lint, the Docker and the
-# Nix checks count as one test each there. A failing lint does not stop the tests.
+# Prints one closing line "N passed, N failed, N skipped" and exits non-zero if anything failed or was skipped (the
+# prerequisites are installed first, so a skip means a broken environment, not an optional part); the lint, the Docker
+# and the Nix checks count as one test each there. A failing lint does not stop the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -37,6 +38,7 @@ dotnet build Vega.Lite.sln -c Release -f net10.0 --nologo -v quiet
 
 # One publish serves both: the binary under test is exactly what the Docker image's build step produces.
 echo "== publish the Native AOT binary with the Docker image's build step (docker/build-binary.sh)"
+rm -f "$root/artifacts/bin/vega-lite"   # a failed publish must not leave the previous binary to be tested
 check docker/build-binary.sh bash docker/build-binary.sh "$root/artifacts/bin"
 echo "== the binary is one static file (scripts/check-static-binary.sh)"
 check check-static-binary.sh bash scripts/check-static-binary.sh "$root/artifacts/bin/vega-lite"
@@ -64,5 +66,6 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1   # a project that did not run at all still fails the suite
+[ "$skipped" -eq 0 ] || { status=1; echo "$skipped test(s) skipped: a prerequisite is missing (see the test output)"; }
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -11,7 +11,7 @@ public sealed class NixFactAttribute : FactAttribute
     {
         if (!NixEnvironment.IsAvailable)
         {
-            Skip = "Nix is not installed (/usr/bin/nix, /usr/bin/nix-store): install Debian's nix-bin to run this test";
+            Skip = "Nix is not installed (no nix-store on PATH): install Debian's nix-bin to run this test";
         }
     }
 }

@@ -18,7 +18,10 @@ public sealed class NixEnvironment : IDisposable
 
     public string NetrcPath { get; }
 
-    public static bool IsAvailable => File.Exists("/usr/bin/nix") || File.Exists("/usr/bin/nix-store");
+    /// <summary>Whether <c>nix-store</c> is on PATH, where the tests run it from (as install-test-deps.sh checks).</summary>
+    public static bool IsAvailable =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, "nix-store")));
 
     /// <summary>Writes the netrc entry Nix uses for HTTP caches on 127.0.0.1 (Basic auth, token as password).</summary>
     public void SetToken(string? token) =>
