@@ -93,11 +93,31 @@ internal sealed class S3Upload : IBlobUpload
     /// <summary>Copies what fits into the part being filled; returns how much that was.</summary>
     private int Fill(ReadOnlySpan<byte> data)
     {
-        _filling ??= ArrayPool<byte>.Shared.Rent(PartSize);
         var n = Math.Min(data.Length, PartSize - _filled);
-        data[..n].CopyTo(_filling.AsSpan(_filled));
+        var part = Reserve(_filled + n);
+        data[..n].CopyTo(part.AsSpan(_filled));
         _filled += n;
         return n;
+    }
+
+    /// <summary>
+    /// The part buffer, grown (doubling, at most <see cref="PartSize"/>) to hold <paramref name="needed"/> bytes. NAR
+    /// chunks are tens of KiB and a dozen are stored at once: a full part each would hold 8 MiB apiece.
+    /// </summary>
+    private byte[] Reserve(int needed)
+    {
+        if (_filling is { } current && current.Length >= needed)
+        {
+            return current;
+        }
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(PartSize, Math.Max(needed, (_filling?.Length ?? 0) * 2)));
+        if (_filling is not null)
+        {
+            _filling.AsSpan(0, _filled).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_filling);
+        }
+        _filling = grown;
+        return grown;
     }
 
     public async Task CommitAsync(CancellationToken ct)
