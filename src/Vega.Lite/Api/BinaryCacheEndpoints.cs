@@ -81,13 +81,9 @@ internal static class BinaryCacheEndpoints
         {
             return await NixUploadEndpoints.HeadUploadedNarAsync(cache, file, context);
         }
-        if (!PathNames.TrySplit(file, "nar", out var hash))
+        if (PathNames.CheckFile(cache, file, "nar", out var hash) is { } invalid)
         {
-            return ApiError.NotFound;
-        }
-        if (!PathNames.IsValidStorePathHash(hash))
-        {
-            return ApiError.InvalidStorePathHash(hash);
+            return invalid;
         }
         var ct = context.RequestAborted;
         var record = await caches.GetAsync(cache, ct);

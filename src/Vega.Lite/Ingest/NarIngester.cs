@@ -144,8 +144,8 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
                 chunk.CopyTo(copy);
                 var length = chunk.Length;
                 // On the thread pool: hashing, lookup, compression and write of a chunk run beside the read loop.
-                // No token for Task.Run: a task cancelled before it starts would never return its buffer and slot (StoreChunkAsync
-                // observes the token itself, and its finally returns both).
+                // No token for Task.Run: a task cancelled before it starts would never return its buffer and slot
+                // (StoreChunkAsync observes the token itself, and its finally returns both).
                 inFlight.Enqueue(Task.Run(() => StoreChunkAsync(pending, lookup, copy, length, firstOfHash, limit, ct)));
                 while (inFlight.Count > 0 && inFlight.Peek().IsCompleted)
                 {

@@ -14,4 +14,8 @@ internal static class BlobKey
         && key.EndsWith(Suffix, StringComparison.Ordinal)
         && !key.AsSpan(0, UuidLength).ContainsAnyExcept("0123456789abcdef-")
         && Guid.TryParseExact(key.AsSpan(0, UuidLength), "D", out _);
+
+    /// <summary>The key itself if <see cref="IsValid"/>; storage calls this before using a key in a path or a request.</summary>
+    public static string Validated(string key) =>
+        IsValid(key) ? key : throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
 }

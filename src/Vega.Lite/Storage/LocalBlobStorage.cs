@@ -59,9 +59,9 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
     }
 
     public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct) =>
-        Task.FromResult<Stream?>(_handle.OpenRead(Validated(key), offset));
+        Task.FromResult<Stream?>(_handle.OpenRead(BlobKey.Validated(key), offset));
 
-    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(_handle.Exists(Validated(key)));
+    public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(_handle.Exists(BlobKey.Validated(key)));
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
@@ -83,12 +83,9 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
     /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
     internal string PathOf(string key)
     {
-        var valid = Validated(key);
+        var valid = BlobKey.Validated(key);
         return Path.Combine(_root, valid[..1], valid[..2], valid);
     }
-
-    private static string Validated(string key) =>
-        BlobKey.IsValid(key) ? key : throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
 
     private static async Task CommitAsync(string tempPath, string final, FileStream stream, CancellationToken ct)
     {

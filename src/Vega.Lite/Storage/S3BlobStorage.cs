@@ -17,15 +17,13 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
 
     public Task<IBlobUpload> BeginUploadAsync(string key, CancellationToken ct)
     {
-        CheckKey(key);
-        return Task.FromResult<IBlobUpload>(new S3Upload(s3, bucket, key, logger));
+        return Task.FromResult<IBlobUpload>(new S3Upload(s3, bucket, BlobKey.Validated(key), logger));
     }
 
     public async Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct)
     {
-        CheckKey(key);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var request = new GetObjectRequest { BucketName = bucket, Key = key };
+        var request = new GetObjectRequest { BucketName = bucket, Key = BlobKey.Validated(key) };
         if (offset > 0)
         {
             request.ByteRange = new ByteRange($"bytes={offset}-");
@@ -48,10 +46,9 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct)
     {
-        CheckKey(key);
         try
         {
-            await s3.GetObjectMetadataAsync(bucket, key, ct);
+            await s3.GetObjectMetadataAsync(bucket, BlobKey.Validated(key), ct);
             return true;
         }
         catch (AmazonS3Exception e) when (IsNotFound(e))
@@ -62,10 +59,9 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
 
     public async Task DeleteAsync(string key, CancellationToken ct)
     {
-        CheckKey(key);
         try
         {
-            await s3.DeleteObjectAsync(bucket, key, ct);
+            await s3.DeleteObjectAsync(bucket, BlobKey.Validated(key), ct);
         }
         catch (AmazonS3Exception e) when (IsNotFound(e))
         {
@@ -81,12 +77,4 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
     /// <summary>The key is missing; a missing bucket is a configuration error, not a missing blob.</summary>
     internal static bool IsNotFound(AmazonS3Exception e) =>
         e.ErrorCode == "NoSuchKey" || (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket");
-
-    private static void CheckKey(string key)
-    {
-        if (!BlobKey.IsValid(key))
-        {
-            throw new ArgumentException($"invalid blob key \"{key}\"", nameof(key));
-        }
-    }
 }
