@@ -27,6 +27,15 @@ public sealed class ProcessIdentityTests
         Assert.False(ProcessIdentity.IsAlive($"00000000-0000-0000-0000-000000000000:{parts[1]}:{parts[2]}"));
     }
 
+    [Fact]
+    public void An_owner_that_could_not_describe_itself_counts_as_alive_while_its_pid_runs()
+    {
+        // A process that could not read /proc when it started names itself "unknown": only its pid can be checked,
+        // and a leaked upload beats a deleted live one.
+        Assert.True(ProcessIdentity.IsAlive($"unknown:{Environment.ProcessId}:0"));
+        Assert.False(ProcessIdentity.IsAlive("unknown:2147483646:0"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("garbage")]
