@@ -1,4 +1,6 @@
+using System.Text;
 using Vega.Lite.Storage;
+using Vega.Lite.Tests.Support;
 
 namespace Vega.Lite.Tests.Storage;
 
@@ -120,18 +122,9 @@ public sealed class LocalBlobStorageTests : IDisposable
         Assert.Equal("again", await ReadAllAsync(storage, first, 0));
     }
 
-    private static async Task<string> StoreAsync(LocalBlobStorage storage, string text)
-    {
-        var key = BlobKey.New();
-        await using var upload = await storage.BeginUploadAsync(key, default);
-        await upload.Content.WriteAsync(System.Text.Encoding.ASCII.GetBytes(text));
-        await upload.CommitAsync(default);
-        return key;
-    }
+    private static Task<string> StoreAsync(LocalBlobStorage storage, string text) =>
+        Blobs.WriteAsync(storage, Encoding.ASCII.GetBytes(text));
 
-    private static async Task<string> ReadAllAsync(LocalBlobStorage storage, string key, long offset)
-    {
-        await using var stream = await storage.OpenReadAsync(key, offset, default);
-        return await new StreamReader(stream!).ReadToEndAsync();
-    }
+    private static async Task<string> ReadAllAsync(LocalBlobStorage storage, string key, long offset) =>
+        Encoding.ASCII.GetString(await Blobs.ReadAsync(storage, key, offset));
 }

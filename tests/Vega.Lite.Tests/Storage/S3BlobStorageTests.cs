@@ -27,11 +27,11 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     {
         var storage = Storage();
         var data = RandomNumberGenerator.GetBytes(size);
-        var key = await WriteAsync(storage, data);
+        var key = await Blobs.WriteAsync(storage, data);
 
         Assert.True(BlobKey.IsValid(key));
         Assert.Contains(key, await _s3.ListKeysAsync()); // at the bucket's root, under the key itself
-        Assert.Equal(data, await ReadAsync(storage, key, 0));
+        Assert.Equal(data, await Blobs.ReadAsync(storage, key, 0));
         var requests = RequestsFor(key);
         Assert.Equal(parts, requests.Count(r => r.StartsWith("PUT ") && r.Contains("uploadId=")));
         Assert.Equal(parts == 0 ? 1 : 0, requests.Count(r => r.StartsWith("PUT ") && !r.Contains('?')));
@@ -53,7 +53,7 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
         Assert.False(await storage.ExistsAsync(pending.Key, default));
 
         await upload.CommitAsync(default);
-        Assert.Equal(data, await ReadAsync(storage, key, 0));
+        Assert.Equal(data, await Blobs.ReadAsync(storage, key, 0));
         Assert.Equal(pending.Key, key);
     }
 
@@ -62,13 +62,13 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     {
         var storage = Storage();
         var data = RandomNumberGenerator.GetBytes(9 * MiB + 77);
-        var key = await WriteAsync(storage, data);
+        var key = await Blobs.WriteAsync(storage, data);
         foreach (var offset in new[] { 1, 100, 8 * MiB, data.Length - 1, data.Length })
         {
-            Assert.Equal(data[offset..], await ReadAsync(storage, key, offset));
+            Assert.Equal(data[offset..], await Blobs.ReadAsync(storage, key, offset));
         }
-        var small = await WriteAsync(storage, "hello"u8.ToArray());
-        Assert.Equal("llo"u8.ToArray(), await ReadAsync(storage, small, 2));
+        var small = await Blobs.WriteAsync(storage, "hello"u8.ToArray());
+        Assert.Equal("llo"u8.ToArray(), await Blobs.ReadAsync(storage, small, 2));
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     public async Task Exists_delete_and_missing_keys()
     {
         var storage = Storage();
-        var key = await WriteAsync(storage, "x"u8.ToArray());
+        var key = await Blobs.WriteAsync(storage, "x"u8.ToArray());
         var missing = BlobKey.New();
         Assert.True(await storage.ExistsAsync(key, default));
         Assert.False(await storage.ExistsAsync(missing, default));
@@ -144,9 +144,9 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
             Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "S3RVER");
             Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "S3RVER");
             var storage = S3BlobStorage.Create(withoutCredentials, NullLogger.Instance);
-            var key = await WriteAsync(storage, "from the environment"u8.ToArray());
+            var key = await Blobs.WriteAsync(storage, "from the environment"u8.ToArray());
             // s3rver checks every signature against S3RVER/S3RVER, and the SDK sends nothing without credentials.
-            Assert.Equal("from the environment"u8.ToArray(), await ReadAsync(storage, key, 0));
+            Assert.Equal("from the environment"u8.ToArray(), await Blobs.ReadAsync(storage, key, 0));
         }
         finally
         {
@@ -158,26 +158,4 @@ public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : ICl
     private S3BlobStorage Storage() => new(_s3.Client(), S3rver.Bucket, NullLogger.Instance);
 
     private string[] RequestsFor(string key) => _s3.Requests.Where(r => r.Contains($"/{S3rver.Bucket}/{key}")).ToArray();
-
-    /// <summary>Writes in odd-sized pieces, so parts fill across write boundaries.</summary>
-    internal static async Task<string> WriteAsync(IBlobStorage storage, byte[] data)
-    {
-        var key = BlobKey.New();
-        await using var upload = await storage.BeginUploadAsync(key, default);
-        for (var at = 0; at < data.Length; at += 300_007)
-        {
-            await upload.Content.WriteAsync(data.AsMemory(at, Math.Min(300_007, data.Length - at)));
-        }
-        await upload.CommitAsync(default);
-        return key;
-    }
-
-    internal static async Task<byte[]> ReadAsync(IBlobStorage storage, string key, long offset)
-    {
-        await using var stream = await storage.OpenReadAsync(key, offset, default);
-        Assert.NotNull(stream);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        return copy.ToArray();
-    }
 }

@@ -21,7 +21,7 @@ public sealed class S3ReadResumeTests : IAsyncLifetime
         _s3 = await S3rver.StartAsync();
         _proxy = new TcpFaultProxy(_s3.Endpoint);
         _data = RandomNumberGenerator.GetBytes(3 * MiB + 5);
-        _key = await S3BlobStorageTests.WriteAsync(new S3BlobStorage(_s3.Client(), S3rver.Bucket, NullLogger.Instance), _data);
+        _key = await Blobs.WriteAsync(new S3BlobStorage(_s3.Client(), S3rver.Bucket, NullLogger.Instance), _data);
     }
 
     public async Task DisposeAsync()
