@@ -41,8 +41,8 @@ public sealed class AtticIntegrationTests
         }
 
         // 2. Tokens from the binary's make-token, as the test mints them with atticadm: root with all seven bits on *, readonly --pull test.
-        var rootToken = await MakeTokenAsync(server, RootFlags.Split(' '));
-        var readonlyToken = await MakeTokenAsync(server, "--pull", "test");
+        var rootToken = await server.MakeTokenAsync(RootFlags.Split(' '));
+        var readonlyToken = await server.MakeTokenAsync("--pull", "test");
 
         // 3. attic login root (default) / readonly / anon (no token).
         using var root = new AtticClient(nix, server.BaseUrl, rootToken);
@@ -54,7 +54,7 @@ public sealed class AtticIntegrationTests
 
         // 5. attic push test <path>; then the path is deleted locally.
         var testPath = (await BuildHelloAsync(nix, "test", 1))[0];
-        var push = await Logged(server, () => root.PushAsync("test", [testPath]));
+        var push = await server.LoggedAsync(() => root.PushAsync("test", [testPath]));
         Assert.Equal([HashOf(testPath)], push.Missing);
         var uploaded = Assert.Single(push.Uploads).Value;
         AssertUploaded(uploaded);
@@ -77,7 +77,7 @@ public sealed class AtticIntegrationTests
         // 8. attic push test --stdin with 10 paths; delete each locally, then realise each. All write "hello",
         //    as upstream's do, so their NAR is the one step 5 uploaded: every upload is deduplicated.
         var many = await BuildHelloAsync(nix, "stdin", 10);
-        var batch = await Logged(server, () => root.PushAsync("test", many));
+        var batch = await server.LoggedAsync(() => root.PushAsync("test", many));
         Assert.Equal(many.Select(HashOf).Order(), batch.Missing.Order());
         Assert.Equal(10, batch.Uploads.Count);
         Assert.All(batch.Uploads.Values, AssertDeduplicated);
@@ -99,7 +99,7 @@ public sealed class AtticIntegrationTests
 
         // Beyond upstream (#350): the same configure --public with a token that has cr but not cq succeeds, since the
         // "Global" retention the client always sends is no change; a real retention change still needs cq.
-        using (var configurer = new AtticClient(nix, server.BaseUrl, await MakeTokenAsync(server, "--configure-cache", "test")))
+        using (var configurer = new AtticClient(nix, server.BaseUrl, await server.MakeTokenAsync("--configure-cache", "test")))
         {
             Assert.Equal("", await configurer.ConfigureCacheAsync("test", isPublic: true));
             var retention = await Assert.ThrowsAsync<AtticApiException>(() => configurer.ConfigureCacheAsync("test", retentionSeconds: 1));
@@ -111,9 +111,7 @@ public sealed class AtticIntegrationTests
         await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.OK, null);
         Assert.Equal("", await root.ConfigureCacheAsync("test", retentionSeconds: 1));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        var gc = await Processes.RunAsync(VegaLiteProcess.Binary, ["-f", server.ConfigPath, "--mode", "garbage-collector-once"],
-            timeout: TimeSpan.FromSeconds(60));
-        Assert.True(gc.ExitCode == 0, gc.Describe("garbage-collector-once"));
+        await server.CollectGarbageAsync();
         await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.NotFound, "NoSuchObject");
 
         // 11. Local storage: no file but VERSION is left.
@@ -123,7 +121,7 @@ public sealed class AtticIntegrationTests
 
         // 12. attic push --force-preamble test <new path>; delete it locally and realise it again.
         var preamblePath = (await BuildHelloAsync(nix, "preamble", 1))[0];
-        var preamble = await Logged(server, () => root.PushAsync("test", [preamblePath], forcePreamble: true));
+        var preamble = await server.LoggedAsync(() => root.PushAsync("test", [preamblePath], forcePreamble: true));
         Assert.Equal([HashOf(preamblePath)], preamble.Missing);
         AssertUploaded(Assert.Single(preamble.Uploads).Value); // the shared "hello" NAR went with the GC of step 10
         await DeleteLocallyAsync(nix, preamblePath);
@@ -142,19 +140,19 @@ public sealed class AtticIntegrationTests
     {
         await using var server = await VegaLiteProcess.StartAsync(extraToml: ChunkingToml);
         using var nix = new NixEnvironment();
-        var token = await MakeTokenAsync(server, RootFlags.Split(' '));
+        var token = await server.MakeTokenAsync(RootFlags.Split(' '));
         using var root = new AtticClient(nix, server.BaseUrl, token);
         Assert.Equal("", await root.CreateCacheAsync("first"));
         Assert.Equal("", await root.CreateCacheAsync("second"));
         var path = (await BuildHelloAsync(nix, "unique", 1, unique: true))[0];
 
-        var first = await Logged(server, () => root.PushAsync("first", [path], forcePreamble: true));
+        var first = await server.LoggedAsync(() => root.PushAsync("first", [path], forcePreamble: true));
         Assert.Equal([HashOf(path)], first.Missing);
         AssertUploaded(Assert.Single(first.Uploads).Value);
         Assert.Empty(await root.GetMissingPathsAsync("first", [HashOf(path)]));
         Assert.Equal([HashOf(path)], await root.GetMissingPathsAsync("second", [HashOf(path)]));
 
-        var second = await Logged(server, () => root.PushAsync("second", [path]));
+        var second = await server.LoggedAsync(() => root.PushAsync("second", [path]));
         AssertDeduplicated(Assert.Single(second.Uploads).Value);
         Assert.Empty(await root.GetMissingPathsAsync("second", [HashOf(path)]));
 
@@ -163,14 +161,6 @@ public sealed class AtticIntegrationTests
     }
 
     private static string HashOf(string storePath) => Path.GetFileName(storePath)[..32];
-
-    private static async Task<string> MakeTokenAsync(VegaLiteProcess server, params string[] flags)
-    {
-        var result = await Processes.RunAsync(VegaLiteProcess.Binary,
-            ["-f", server.ConfigPath, "make-token", "--sub", "e2e-root", "--validity", "1 month", .. flags], timeout: TimeSpan.FromSeconds(30));
-        Assert.True(result.ExitCode == 0, result.Describe("make-token"));
-        return result.Stdout.Trim();
-    }
 
     /// <summary>Builds <paramref name="count"/> trivial paths whose builder writes "hello" to $out (never substituted).</summary>
     private static async Task<string[]> BuildHelloAsync(NixEnvironment nix, string label, int count, bool unique = false)
@@ -208,19 +198,6 @@ public sealed class AtticIntegrationTests
         var realise = await nix.RunAsync("nix-store", ["-r", path], [.. use.NixConfigLines, "require-sigs = true"]);
         Assert.True(realise.ExitCode == 0, realise.Describe("nix-store -r") + "\n--- server\n" + server.Log);
         Assert.Contains("hello", await File.ReadAllTextAsync(path));
-    }
-
-    /// <summary>Runs a client call, adding the server's log to the message when it fails.</summary>
-    private static async Task<T> Logged<T>(VegaLiteProcess server, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AtticApiException e)
-        {
-            throw new InvalidOperationException($"{e.Message}\n--- server\n{server.Log}", e);
-        }
     }
 
     /// <summary>The <c>message</c> of each error kind the tests meet (§2.2).</summary>

@@ -60,7 +60,7 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Empty(await _bucket.ListKeysAsync());
 
         // Cache A: every path is new, so every upload stores its chunks, one object each at the bucket's root.
-        var first = await Logged(server, () => attic.PushAsync("a", [closure.Top]));
+        var first = await server.LoggedAsync(() => attic.PushAsync("a", [closure.Top]));
         Assert.Equal(hashes, first.Missing.Order());
         Assert.All(closure.Paths, path => Assert.Equal("Uploaded", first.Uploads[path].Kind));
         var stored = await _bucket.ListKeysAsync();
@@ -68,7 +68,7 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         Assert.All(stored, key => Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.chunk$", key));
 
         // Cache B: the same paths are missing there, and each upload answers Deduplicated without writing any object.
-        var second = await Logged(server, () => attic.PushAsync("b", [closure.Top]));
+        var second = await server.LoggedAsync(() => attic.PushAsync("b", [closure.Top]));
         Assert.Equal(hashes, second.Missing.Order());
         Assert.All(closure.Paths, path => Assert.Equal("Deduplicated", second.Uploads[path].Kind));
         Assert.Equal(stored, await _bucket.ListKeysAsync());
@@ -112,10 +112,10 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         using var attic = new AtticClient(_nix, server.BaseUrl, token);
         Assert.Equal("", await attic.CreateCacheAsync("holes"));
         // The tree last, so that the objects it adds to the bucket are its chunks and nothing else's.
-        var others = await Logged(server, () => attic.PushAsync("holes", closure.Paths.Where(p => p != tree), noClosure: true));
+        var others = await server.LoggedAsync(() => attic.PushAsync("holes", closure.Paths.Where(p => p != tree), noClosure: true));
         Assert.Equal(2, others.Uploads.Count);
         var before = await _bucket.ListKeysAsync();
-        var push = await Logged(server, () => attic.PushAsync("holes", [tree], noClosure: true));
+        var push = await server.LoggedAsync(() => attic.PushAsync("holes", [tree], noClosure: true));
         Assert.Equal("Uploaded", Assert.Single(push.Uploads).Value.Kind);
         var keys = (await _bucket.ListKeysAsync()).Except(before).ToArray();
         Assert.True(keys.Length >= 10, $"expected the 2 MiB NAR as a dozen or more chunk objects, found {keys.Length}");
@@ -207,7 +207,7 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         // The dead upload's lease is what found them (no chunk row names an uncommitted blob), in one pass or the other.
         Assert.True((second.Log + gc).Contains("1 abandoned uploads removed"), $"no pass removed the abandoned upload:\n{gc}\n{second.Log}");
 
-        var repush = await Logged(second, () => root.PushAsync("crash", closure.Paths));
+        var repush = await second.LoggedAsync(() => root.PushAsync("crash", closure.Paths));
         Assert.Equal(closure.Paths.Count, repush.Uploads.Count);
         Assert.All(repush.Uploads.Values, upload => Assert.Equal("Uploaded", upload.Kind));
         var repushed = await _bucket.ListKeysAsync();
@@ -246,19 +246,6 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         {
             Assert.True(DateTime.UtcNow < deadline, $"the server did not log \"{text}\" within 60 s:\n{server.Log}");
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>Runs a client call, adding the server's log to the message when it fails.</summary>
-    private static async Task<T> Logged<T>(VegaLiteProcess server, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (AtticApiException e)
-        {
-            throw new InvalidOperationException($"{e.Message}\n--- server\n{server.Log}", e);
         }
     }
 

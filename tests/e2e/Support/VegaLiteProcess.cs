@@ -105,6 +105,19 @@ public sealed class VegaLiteProcess : IAsyncDisposable
             ? System.IO.Directory.GetFiles(Path.Combine(Directory, "storage"), "*.chunk", SearchOption.AllDirectories)
             : [];
 
+    /// <summary>Runs an attic client call, adding this server's log to the message when it fails.</summary>
+    public async Task<T> LoggedAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AtticApiException e)
+        {
+            throw new InvalidOperationException($"{e.Message}\n--- server\n{Log}", e);
+        }
+    }
+
     /// <summary>Runs the binary's own make-token against this server's config.</summary>
     public async Task<string> MakeTokenAsync(params string[] flags)
     {
