@@ -4,7 +4,8 @@
 # created over the API, a `nix copy` push with zstd, narinfo and NAR reads, a garbage collection, SIGTERM), started as
 # the unit starts it (from /, with its environment, unprivileged):
 #   - SystemCallFilter: every system call the run makes (strace -f) must be allowed by the module's filter, as
-#     systemd would compute it from systemd-analyze's groups (a call outside it kills the service with SIGSYS);
+#     systemd would compute it from systemd-analyze's groups (a call outside it fails with EPERM, the unit's
+#     SystemCallErrorNumber, and would break the server);
 #   - MemoryDenyWriteExecute: the same run under the kernel's PR_SET_MDWE (what systemd uses when the kernel has
 #     it), which refuses writable-then-executable memory;
 #   - and, from /, no inotify watches (the server turns ASP.NET Core's config reload off; src/Vega.Lite/ServerHost.cs).
