@@ -8,9 +8,18 @@ namespace Vega.Lite.Core.Compression;
 /// size up front lets zstd size its tables to the chunk instead of to a stream, and contexts are pooled instead of
 /// made per chunk: at Attic's default level 8 that is most of the cost of a 64 KiB chunk.
 /// </summary>
+/// <remarks>
+/// The tables are capped at what the level uses for an input of <c>tableSize</c> bytes. Left to itself, zstd sizes
+/// them to each input: at level 8 a 256 KiB chunk takes a 3.5 MiB context and a 128 KiB one 1.3 MiB, so a context
+/// was freed and made again whenever chunk sizes crossed that line, and the malloc heap held up to twice what was in
+/// use. Capped, a context is made once; a larger input is still one valid frame, its matches searched in smaller
+/// tables and a window of the capped size.
+/// </remarks>
 public static class ZstdFrames
 {
-    private static readonly ConcurrentBag<(ZstdCCtxHandle Context, int Level)> Idle = [];
+    private static readonly ConcurrentBag<(ZstdCCtxHandle Context, Settings Settings)> Idle = [];
+
+    private readonly record struct Settings(int Level, int TableSize);
 
     /// <summary>
     /// Compressions worth running at once: one per core, as each is bound by the processor. Callers that hold no more
@@ -24,16 +33,19 @@ public static class ZstdFrames
     public static int MaxCompressedLength(int length) => checked((int)Zstd.ZSTD_compressBound((nuint)length));
 
     /// <summary>Compresses <paramref name="source"/> into <paramref name="destination"/> (at least
-    /// <see cref="MaxCompressedLength"/> long); returns the frame's length. Thread-safe.</summary>
-    public static unsafe int Compress(ReadOnlySpan<byte> source, Span<byte> destination, int level)
+    /// <see cref="MaxCompressedLength"/> long) with the tables <paramref name="level"/> uses for inputs of
+    /// <paramref name="tableSize"/> bytes; returns the frame's length. Thread-safe.</summary>
+    public static unsafe int Compress(ReadOnlySpan<byte> source, Span<byte> destination, int level, int tableSize)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tableSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, MaxCompressedLength(source.Length), nameof(destination));
         if (level < Zstd.ZSTD_minCLevel() || level > Zstd.ZSTD_maxCLevel())
         {
             // zstd would clamp it silently; a level it does not have is a caller's mistake, as in ZstdCompressStream.
             throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd level must be between {Zstd.ZSTD_minCLevel()} and {Zstd.ZSTD_maxCLevel()}.");
         }
-        var context = Rent(level);
+        var settings = new Settings(level, tableSize);
+        var context = Rent(settings);
         nuint written;
         try
         {
@@ -55,7 +67,7 @@ public static class ZstdFrames
         }
         if (Idle.Count < MaxIdle)
         {
-            Idle.Add((context, level));
+            Idle.Add((context, settings));
         }
         else
         {
@@ -64,15 +76,15 @@ public static class ZstdFrames
         return (int)written;
     }
 
-    private static ZstdCCtxHandle Rent(int level)
+    private static ZstdCCtxHandle Rent(Settings settings)
     {
         while (Idle.TryTake(out var idle))
         {
-            if (idle.Level == level)
+            if (idle.Settings == settings)
             {
                 return idle.Context;
             }
-            idle.Context.Dispose(); // the level changed (another configuration in the same process, as in tests)
+            idle.Context.Dispose(); // the settings changed (another configuration in the same process, as in tests)
         }
         var context = Zstd.ZSTD_createCCtx();
         if (context.IsInvalid)
@@ -80,7 +92,14 @@ public static class ZstdFrames
             context.Dispose();
             throw new OutOfMemoryException("ZSTD_createCCtx failed");
         }
-        Set(context, Zstd.CParameter.CompressionLevel, level);
+        Set(context, Zstd.CParameter.CompressionLevel, settings.Level);
+        // The sizes of the window and the tables, which decide the context's size, set explicitly: they win over what
+        // the level picks for a larger input, and zstd still shrinks them for a smaller one. The search itself stays
+        // the level's for each input.
+        var capped = Zstd.ZSTD_getCParams(settings.Level, (ulong)settings.TableSize, 0);
+        Set(context, Zstd.CParameter.WindowLog, (int)capped.WindowLog);
+        Set(context, Zstd.CParameter.ChainLog, (int)capped.ChainLog);
+        Set(context, Zstd.CParameter.HashLog, (int)capped.HashLog);
         Set(context, Zstd.CParameter.ChecksumFlag, 1);
         return context;
     }

@@ -11,6 +11,9 @@ internal static unsafe partial class Zstd
     internal enum CParameter
     {
         CompressionLevel = 100,
+        WindowLog = 101,
+        HashLog = 102,
+        ChainLog = 103,
         ChecksumFlag = 201,
         NbWorkers = 400,
     }
@@ -21,6 +24,19 @@ internal static unsafe partial class Zstd
         Continue = 0,
         Flush = 1,
         End = 2,
+    }
+
+    /// <summary>ZSTD_compressionParameters: what a level means for an input of a given size.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct CompressionParameters
+    {
+        public uint WindowLog;
+        public uint ChainLog;
+        public uint HashLog;
+        public uint SearchLog;
+        public uint MinMatch;
+        public uint TargetLength;
+        public int Strategy;
     }
 
     /// <summary>ZSTD_inBuffer.</summary>
@@ -76,6 +92,10 @@ internal static unsafe partial class Zstd
 
     [LibraryImport(NativeLibraries.ZstdLibrary)]
     internal static partial Bounds ZSTD_cParam_getBounds(CParameter param);
+
+    /// <summary>The parameters <paramref name="compressionLevel"/> uses for an input of <paramref name="estimatedSrcSize"/> bytes.</summary>
+    [LibraryImport(NativeLibraries.ZstdLibrary)]
+    internal static partial CompressionParameters ZSTD_getCParams(int compressionLevel, ulong estimatedSrcSize, nuint dictSize);
 
     [LibraryImport(NativeLibraries.ZstdLibrary)]
     internal static partial ZstdCCtxHandle ZSTD_createCCtx();

@@ -8,7 +8,7 @@ public sealed class ZstdFramesTests
     private static byte[] Frame(byte[] data, int level)
     {
         var frame = new byte[ZstdFrames.MaxCompressedLength(data.Length)];
-        return frame[..ZstdFrames.Compress(data, frame, level)];
+        return frame[..ZstdFrames.Compress(data, frame, level, tableSize: 131_072)];
     }
 
     private static byte[] Decode(byte[] compressed)
@@ -56,18 +56,50 @@ public sealed class ZstdFramesTests
         }
     }
 
+    /// <summary>
+    /// The window a frame declares: a single-segment frame's covers its whole content; otherwise the descriptor after
+    /// the header byte gives it (RFC 8878, 3.1.1.1.2).
+    /// </summary>
+    private static long? DeclaredWindow(byte[] frame)
+    {
+        var singleSegment = (frame[4] & 0x20) != 0;
+        if (singleSegment)
+        {
+            return null;
+        }
+        var exponent = frame[5] >> 3;
+        var mantissa = frame[5] & 7;
+        var windowBase = 1L << (10 + exponent);
+        return windowBase + windowBase / 8 * mantissa;
+    }
+
+    [Fact]
+    public void Tables_are_capped_at_the_table_size_and_a_larger_chunk_still_round_trips()
+    {
+        var chunk = TestData.Compressible(262_144);
+        var capped = new byte[ZstdFrames.MaxCompressedLength(chunk.Length)];
+        capped = capped[..ZstdFrames.Compress(chunk, capped, level: 8, tableSize: 131_072)];
+        Assert.Equal(131_072, DeclaredWindow(capped));
+        Assert.Equal(chunk, Decode(capped));
+
+        var uncapped = new byte[ZstdFrames.MaxCompressedLength(chunk.Length)];
+        uncapped = uncapped[..ZstdFrames.Compress(chunk, uncapped, level: 8, tableSize: chunk.Length)];
+        Assert.Null(DeclaredWindow(uncapped)); // the window covers the whole chunk
+        Assert.Equal(chunk, Decode(uncapped));
+    }
+
     [Fact]
     public void A_destination_smaller_than_the_bound_is_refused()
     {
         var chunk = TestData.Compressible(10_000);
         var tooSmall = new byte[ZstdFrames.MaxCompressedLength(chunk.Length) - 1];
-        Assert.Throws<ArgumentOutOfRangeException>(() => ZstdFrames.Compress(chunk, tooSmall, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ZstdFrames.Compress(chunk, tooSmall, 3, tableSize: 131_072));
     }
 
     [Fact]
     public void A_level_zstd_does_not_have_is_refused()
     {
         var chunk = TestData.Compressible(1000);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ZstdFrames.Compress(chunk, new byte[ZstdFrames.MaxCompressedLength(1000)], 1000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ZstdFrames.Compress(chunk, new byte[ZstdFrames.MaxCompressedLength(1000)], 1000, tableSize: 131_072));
     }
 }
