@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Vega.Lite.Config;
 using Vega.Lite.Core.Chunking;
 using Vega.Lite.Core.Compression;
+using Vega.Lite.Core.Nix;
 using Vega.Lite.Core.IO;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
@@ -110,14 +111,13 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         {
             return;
         }
-        var chunkHash = pending.NarHash.ToHexString();
-        if (await metadata.FindValidChunkAsync(chunkHash, compression.NarInfoName, ct) is { } existing)
+        if (await metadata.FindValidChunkAsync(pending.NarHash.ToHexString(), compression.NarInfoName, ct) is { } existing)
         {
             pending.AddExisting(existing, pending.NarSize); // the blob just written is dropped with the upload
             return;
         }
         await upload.CommitAsync(ct);
-        pending.AddNew(new NewChunk(key, chunkHash, pending.NarSize, Core.Nix.NixHash.FromBytes(stored.GetHash()).ToHexString(),
+        pending.AddNew(new NewChunk(key, pending.NarHash, pending.NarSize, NixHash.FromBytes(stored.GetHash()),
             stored.BytesWritten, compression.NarInfoName));
     }
 
@@ -130,7 +130,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         var reader = new ChunkReader(nar, _cdc!);
         using var lookup = metadata.OpenChunkLookup(compression.NarInfoName);
         var inFlight = new Queue<Task<StoredChunk>>();
-        var firstOfHash = new ConcurrentDictionary<string, Task<StoredChunk>>(StringComparer.Ordinal);
+        var firstOfHash = new ConcurrentDictionary<NixHash, Task<StoredChunk>>();
         using var limit = new SemaphoreSlim(ParallelChunks);
         try
         {
@@ -191,13 +191,13 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     /// later copy waits for the first (<paramref name="firstOfHash"/>) and shares its result.
     /// </summary>
     private async Task<StoredChunk> StoreChunkAsync(
-        PendingNar pending, ChunkLookup lookup, byte[] bytes, int length, ConcurrentDictionary<string, Task<StoredChunk>> firstOfHash,
+        PendingNar pending, ChunkLookup lookup, byte[] bytes, int length, ConcurrentDictionary<NixHash, Task<StoredChunk>> firstOfHash,
         SemaphoreSlim limit, CancellationToken ct)
     {
         var mine = new TaskCompletionSource<StoredChunk>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var hash = Core.Nix.NixHash.FromBytes(SHA256.HashData(bytes.AsSpan(0, length))).ToHexString();
+            var hash = NixHash.FromBytes(SHA256.HashData(bytes.AsSpan(0, length)));
             var first = firstOfHash.GetOrAdd(hash, mine.Task);
             if (first != mine.Task)
             {
@@ -222,7 +222,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         }
     }
 
-    private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, ChunkLookup lookup, string hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, ChunkLookup lookup, NixHash hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
         if (lookup.Find(hash) is { } existing)
         {
@@ -233,8 +233,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
         await CompressChunkAsync(stored, chunk, ct);
         await upload.CommitAsync(ct);
-        var fileHash = Core.Nix.NixHash.FromBytes(stored.GetHash()).ToHexString();
-        return new StoredChunk(null, new NewChunk(key, hash, chunk.Length, fileHash, stored.BytesWritten, compression.NarInfoName), chunk.Length);
+        return new StoredChunk(null, new NewChunk(key, hash, chunk.Length, NixHash.FromBytes(stored.GetHash()), stored.BytesWritten, compression.NarInfoName), chunk.Length);
     }
 
     /// <summary>A chunk into one compressed blob: zstd in one shot on a pooled context, other types as a stream.</summary>

@@ -1,3 +1,4 @@
+using Vega.Lite.Core.Nix;
 using Microsoft.Data.Sqlite;
 
 namespace Vega.Lite.Metadata;
@@ -24,11 +25,12 @@ internal sealed class ChunkLookup : IDisposable
     }
 
     /// <summary>A valid chunk with this content hash in the lookup's compression; null if none.</summary>
-    public ExistingChunk? Find(string chunkHash)
+    public ExistingChunk? Find(NixHash chunkHash)
     {
+        var text = chunkHash.ToHexString();
         lock (_gate)
         {
-            _hash.Value = chunkHash;
+            _hash.Value = text;
             using var reader = _command.ExecuteReader();
             return reader.Read() ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
         }

@@ -113,9 +113,9 @@ internal sealed partial class MetadataStore
                 {
                     if (!created.TryGetValue(blob.BlobKey, out var id))
                     {
-                        parameters["$hash"].Value = blob.ChunkHash;
+                        parameters["$hash"].Value = blob.ChunkHash.ToHexString();
                         parameters["$size"].Value = blob.ChunkSize;
-                        parameters["$fileHash"].Value = blob.FileHash;
+                        parameters["$fileHash"].Value = blob.FileHash.ToHexString();
                         parameters["$fileSize"].Value = blob.FileSize;
                         parameters["$compression"].Value = blob.Compression;
                         parameters["$key"].Value = blob.BlobKey;

@@ -61,8 +61,11 @@ internal sealed record NarToRecord(
 /// <summary>One chunk of a NAR: a reused chunk row (<see cref="ExistingId"/>) or a new blob.</summary>
 internal sealed record PlannedChunk(long? ExistingId, NewChunk? New);
 
-/// <summary>A chunk blob this upload wrote: what its chunk row will hold.</summary>
-internal sealed record NewChunk(string BlobKey, string ChunkHash, long ChunkSize, string FileHash, long FileSize, string Compression);
+/// <summary>
+/// A chunk blob this upload wrote: what its chunk row will hold. The hashes stay digests until they are written: a
+/// 512 MiB NAR has 8,192 of these in memory at once, and each hash's text would be three times its digest's size.
+/// </summary>
+internal sealed record NewChunk(string BlobKey, NixHash ChunkHash, long ChunkSize, NixHash FileHash, long FileSize, string Compression);
 
 /// <summary>A valid chunk found by its content hash, for chunk-level dedup.</summary>
 internal sealed record ExistingChunk(long Id, long FileSize);
