@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 
 namespace Vega.Lite.Core.Nix;
 
@@ -43,6 +44,14 @@ public readonly struct NixHash : IEquatable<NixHash>
         }
 
         return new NixHash(digest.ToArray());
+    }
+
+    /// <summary>The SHA-256 of <paramref name="data"/>.</summary>
+    public static NixHash Of(ReadOnlySpan<byte> data)
+    {
+        var digest = new byte[Size];
+        SHA256.HashData(data, digest);
+        return new NixHash(digest);
     }
 
     /// <summary>Parses a sha256 hash in any form Nix accepts.</summary>
@@ -166,8 +175,19 @@ public readonly struct NixHash : IEquatable<NixHash>
         });
     }
 
+    /// <summary>Length of <see cref="ToHexString"/>'s text.</summary>
+    public const int HexStringLength = 7 + HexLength;
+
     /// <summary><c>sha256:&lt;lowercase hex&gt;</c>, the form Attic stores.</summary>
-    public string ToHexString() => Prefix + Convert.ToHexStringLower(RequireBytes());
+    public string ToHexString() => string.Create(HexStringLength, this, static (span, hash) => hash.WriteHexString(span));
+
+    /// <summary>Writes <see cref="ToHexString"/>'s text into the first <see cref="HexStringLength"/> characters of
+    /// <paramref name="destination"/>, without making a string.</summary>
+    public void WriteHexString(Span<char> destination)
+    {
+        Prefix.AsSpan().CopyTo(destination);
+        Convert.TryToHexStringLower(RequireBytes(), destination[Prefix.Length..HexStringLength], out _);
+    }
 
     /// <summary>SRI form <c>sha256-&lt;base64&gt;</c>.</summary>
     public string ToSriString() => "sha256-" + Convert.ToBase64String(RequireBytes());

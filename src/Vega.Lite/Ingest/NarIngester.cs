@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using Vega.Lite.Config;
 using Vega.Lite.Core.Chunking;
 using Vega.Lite.Core.Compression;
@@ -86,7 +85,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     {
         var key = await pending.NextBlobKeyAsync(ct);
         await using var upload = await storage.BeginUploadAsync(key, ct);
-        var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
+        using var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -197,7 +196,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         var mine = new TaskCompletionSource<StoredChunk>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            var hash = NixHash.FromBytes(SHA256.HashData(bytes.AsSpan(0, length)));
+            var hash = NixHash.Of(bytes.AsSpan(0, length));
             var first = firstOfHash.GetOrAdd(hash, mine.Task);
             if (first != mine.Task)
             {
@@ -230,20 +229,25 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         }
         var key = await pending.NextBlobKeyAsync(ct);
         await using var upload = await storage.BeginUploadAsync(key, ct);
-        var stored = new HashingWriteStream(upload.Content, leaveOpen: true);
-        await CompressChunkAsync(stored, chunk, ct);
+        var (fileHash, fileSize) = await WriteCompressedAsync(upload.Content, chunk, ct);
         await upload.CommitAsync(ct);
-        return new StoredChunk(null, new NewChunk(key, hash, chunk.Length, NixHash.FromBytes(stored.GetHash()), stored.BytesWritten, compression.NarInfoName), chunk.Length);
+        return new StoredChunk(null, new NewChunk(key, hash, chunk.Length, fileHash, fileSize, compression.NarInfoName), chunk.Length);
     }
 
-    /// <summary>A chunk into one compressed blob: zstd in one shot on a pooled context, other types as a stream.</summary>
-    private async Task CompressChunkAsync(Stream output, ReadOnlyMemory<byte> chunk, CancellationToken ct)
+    /// <summary>
+    /// A chunk into one compressed blob; returns the blob's hash and size. zstd in one shot on a pooled context, the
+    /// frame hashed in one call; other types as a stream, hashed as they pass.
+    /// </summary>
+    private async Task<(NixHash Hash, long Size)> WriteCompressedAsync(Stream output, ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
         if (compression.Type != CompressionType.Zstd)
         {
-            await using var compressor = OpenCompressor(output, workers: 0);
-            await compressor.WriteAsync(chunk, ct);
-            return;
+            using var stored = new HashingWriteStream(output, leaveOpen: true);
+            await using (var compressor = OpenCompressor(stored, workers: 0))
+            {
+                await compressor.WriteAsync(chunk, ct);
+            }
+            return (NixHash.FromBytes(stored.GetHash()), stored.BytesWritten);
         }
         var frame = ChunkBuffers.Rent(ZstdFrames.MaxCompressedLength(chunk.Length));
         try
@@ -259,6 +263,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
                 CompressionSlots.Release();
             }
             await output.WriteAsync(frame.AsMemory(0, length), ct);
+            return (NixHash.Of(frame.AsSpan(0, length)), length);
         }
         finally
         {

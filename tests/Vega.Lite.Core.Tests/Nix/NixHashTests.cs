@@ -23,6 +23,16 @@ public sealed class NixHashTests
         Assert.Equal("sha256:" + Nix32Text, hash.ToString());
     }
 
+    [Fact]
+    public void The_hex_text_is_written_into_a_buffer_as_ToHexString_makes_it_and_Of_hashes_bytes()
+    {
+        var hash = NixHash.Parse("sha256:" + Hex);
+        var buffer = new string('x', NixHash.HexStringLength + 3).ToCharArray();
+        hash.WriteHexString(buffer);
+        Assert.Equal("sha256:" + Hex + "xxx", new string(buffer));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("abc"u8)), NixHash.Of("abc"u8).ToHexString());
+    }
+
     [Theory]
     [InlineData("ae45042a", "The string lacks a colon separator.")]
     [InlineData("", "The string lacks a colon separator.")]
