@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
+using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Metadata;
 
@@ -92,46 +94,7 @@ internal sealed partial class MetadataStore
                 throw new ChunkCollectedException();
             }
         }
-        var chunkIds = new long[nar.Chunks.Count];
-        var created = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var insertChunk = Command(connection,
-            """
-            INSERT INTO chunk (state, chunk_hash, chunk_size, file_hash, file_size, compression, remote_file, remote_file_id,
-                               holders_count, created_at)
-            VALUES ('V', $hash, $size, $fileHash, $fileSize, $compression, $key, $keyId, 0, $now)
-            RETURNING id
-            """, transaction))
-        {
-            var parameters = insertChunk.Parameters;
-            foreach (var name in new[] { "$hash", "$size", "$fileHash", "$fileSize", "$compression", "$key", "$keyId", "$now" })
-            {
-                parameters.Add(new SqliteParameter { ParameterName = name });
-            }
-            for (var seq = 0; seq < nar.Chunks.Count; seq++)
-            {
-                if (nar.Chunks[seq] is { New: { } blob })
-                {
-                    if (!created.TryGetValue(blob.BlobKey, out var id))
-                    {
-                        parameters["$hash"].Value = blob.ChunkHash.ToHexString();
-                        parameters["$size"].Value = blob.ChunkSize;
-                        parameters["$fileHash"].Value = blob.FileHash.ToHexString();
-                        parameters["$fileSize"].Value = blob.FileSize;
-                        parameters["$compression"].Value = blob.Compression;
-                        parameters["$key"].Value = blob.BlobKey;
-                        parameters["$keyId"].Value = "blob:" + blob.BlobKey;
-                        parameters["$now"].Value = Now;
-                        id = (long)(await insertChunk.ExecuteScalarAsync(ct))!;
-                        created[blob.BlobKey] = id;
-                    }
-                    chunkIds[seq] = id;
-                }
-                else
-                {
-                    chunkIds[seq] = nar.Chunks[seq].ExistingId!.Value;
-                }
-            }
-        }
+        var chunkIds = await InsertNewChunksAsync(connection, transaction, nar.Chunks, ct);
         long narId;
         await using (var insertNar = Command(connection,
             """
@@ -147,23 +110,116 @@ internal sealed partial class MetadataStore
             insertNar.Parameters.AddWithValue("$now", Now);
             narId = (long)(await insertNar.ExecuteScalarAsync(ct))!;
         }
-        await using (var insertRef = Command(connection, "INSERT INTO chunkref (nar_id, seq, chunk_id) VALUES ($nar, $seq, $chunk)", transaction))
-        {
-            insertRef.Parameters.AddWithValue("$nar", narId);
-            var seqParameter = insertRef.Parameters.Add(new SqliteParameter { ParameterName = "$seq" });
-            var chunkParameter = insertRef.Parameters.Add(new SqliteParameter { ParameterName = "$chunk" });
-            for (var seq = 0; seq < chunkIds.Length; seq++)
-            {
-                seqParameter.Value = seq;
-                chunkParameter.Value = chunkIds[seq];
-                await insertRef.ExecuteNonQueryAsync(ct);
-            }
-        }
+        await InsertChunkRefsAsync(connection, transaction, narId, chunkIds, ct);
         if (nar.LeaseId is not null)
         {
             await DeleteLeaseAsync(connection, transaction, nar.LeaseId, ct);
         }
         return new RecordedNar(narId, UsedExisting: false);
+    }
+
+    /// <summary>New chunk rows per statement: a JSON array of up to this many rows, about 14 KiB of text.</summary>
+    private const int ChunkRowsPerStatement = 64;
+
+    /// <summary>
+    /// Inserts a row for each new blob of the NAR (once per blob, which a chunk repeated in the NAR shares) and returns
+    /// the chunk id of every position, reused chunks included. SQLite makes the rows from a JSON array, one statement
+    /// per <see cref="ChunkRowsPerStatement"/> rows instead of one per row.
+    /// </summary>
+    private async Task<long[]> InsertNewChunksAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<PlannedChunk> chunks, CancellationToken ct)
+    {
+        var created = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using (var insert = Command(connection,
+            """
+            INSERT INTO chunk (state, chunk_hash, chunk_size, file_hash, file_size, compression, remote_file, remote_file_id,
+                               holders_count, created_at)
+            SELECT 'V', j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
+                   'blob:' || (j.value ->> 5), 0, $now
+            FROM json_each($rows) j
+            RETURNING id, remote_file
+            """, transaction))
+        {
+            insert.Parameters.AddWithValue("$now", Now);
+            var rows = insert.Parameters.Add(new SqliteParameter { ParameterName = "$rows" });
+            var json = new StringBuilder();
+            var pending = 0;
+            foreach (var chunk in chunks)
+            {
+                if (chunk.New is { } blob && created.TryAdd(blob.BlobKey, 0))
+                {
+                    AppendChunkRow(json.Append(pending == 0 ? '[' : ','), blob);
+                    if (++pending == ChunkRowsPerStatement)
+                    {
+                        await InsertRowsAsync();
+                    }
+                }
+            }
+            if (pending > 0)
+            {
+                await InsertRowsAsync();
+            }
+
+            async Task InsertRowsAsync()
+            {
+                rows.Value = json.Append(']').ToString();
+                await using var reader = await insert.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    created[reader.GetString(1)] = reader.GetInt64(0);
+                }
+                json.Clear();
+                pending = 0;
+            }
+        }
+        var ids = new long[chunks.Count];
+        for (var seq = 0; seq < ids.Length; seq++)
+        {
+            ids[seq] = chunks[seq].New is { } blob ? created[blob.BlobKey] : chunks[seq].ExistingId!.Value;
+        }
+        return ids;
+    }
+
+    /// <summary>One chunk row as a JSON array. Its strings are hex digests, a blob key and a compression name, none of
+    /// which has a character JSON would escape; a key is checked anyway, as it reaches the file system.</summary>
+    private static void AppendChunkRow(StringBuilder json, NewChunk blob)
+    {
+        Span<char> hash = stackalloc char[NixHash.HexStringLength];
+        blob.ChunkHash.WriteHexString(hash);
+        json.Append("[\"").Append(hash).Append("\",").Append(blob.ChunkSize).Append(",\"");
+        blob.FileHash.WriteHexString(hash);
+        json.Append(hash).Append("\",").Append(blob.FileSize)
+            .Append(",\"").Append(blob.Compression).Append("\",\"").Append(Storage.BlobKey.Validated(blob.BlobKey)).Append("\"]");
+    }
+
+    /// <summary>Chunk references per statement: a JSON array of up to this many ids, about 8 KiB of text.</summary>
+    private const int RefsPerStatement = 1024;
+
+    /// <summary>
+    /// The NAR's chunk list, <paramref name="chunkIds"/> in order: SQLite makes the rows from a JSON array of ids, one
+    /// statement per <see cref="RefsPerStatement"/> chunks instead of one per chunk (8,192 for a 512 MiB NAR, each with
+    /// its reader, bound values and task).
+    /// </summary>
+    private static async Task InsertChunkRefsAsync(SqliteConnection connection, SqliteTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
+    {
+        await using var insert = Command(connection,
+            "INSERT INTO chunkref (nar_id, seq, chunk_id) SELECT $nar, $first + j.key, j.value FROM json_each($ids) j", transaction);
+        insert.Parameters.AddWithValue("$nar", narId);
+        var first = insert.Parameters.Add(new SqliteParameter { ParameterName = "$first" });
+        var ids = insert.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
+        var json = new StringBuilder();
+        for (var start = 0; start < chunkIds.Length; start += RefsPerStatement)
+        {
+            var end = Math.Min(start + RefsPerStatement, chunkIds.Length);
+            json.Clear().Append('[');
+            for (var seq = start; seq < end; seq++)
+            {
+                json.Append(seq > start ? "," : "").Append(chunkIds[seq]);
+            }
+            json.Append(']');
+            first.Value = start;
+            ids.Value = json.ToString();
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(SqliteConnection connection, long narId, CancellationToken ct)

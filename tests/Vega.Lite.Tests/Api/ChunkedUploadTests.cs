@@ -92,4 +92,27 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
         Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", await Served.SignedNarInfo(client, "chunks", nar.Hash)));
     }
+
+    [Fact]
+    public async Task A_NAR_of_thousands_of_chunks_some_repeated_is_recorded_in_order_and_each_blob_once()
+    {
+        // Tiny chunks, so that rows and references span several insert statements.
+        await using var server = await TestServer.StartAsync("[chunking]\nnar-size-threshold = 1\nmin-size = 64\navg-size = 256\nmax-size = 1024");
+        await server.CreateCacheAsync("tiny");
+        var block = TestNar.RandomBytes(300_000, 6);
+        var nar = TestNar.File("repeats", [.. block, .. block, .. TestNar.RandomBytes(100_000, 7)]);
+        using var client = server.Client(server.RootToken);
+        using var response = await AtticUploads.Upload(client, "tiny", nar);
+        Assert.Equal("Uploaded", (await AtticUploads.ReadResult(response)).GetProperty("kind").GetString());
+
+        var positions = server.Scalar("SELECT num_chunks FROM nar");
+        var chunks = server.Scalar("SELECT COUNT(*) FROM chunk");
+        Assert.True(positions > 2 * 1024, $"{positions} chunk positions");
+        Assert.True(chunks > 64 && chunks < positions * 3 / 4, $"{chunks} chunks for {positions} positions: the repeated block's are shared");
+        Assert.Equal(chunks, server.Scalar("SELECT COUNT(DISTINCT chunk_hash) FROM chunk"));
+        Assert.Equal(chunks, Served.BlobFiles(server.StorageDirectory).Length);
+        Assert.Equal(positions, server.Scalar("SELECT COUNT(DISTINCT seq) FROM chunkref"));
+        Assert.Equal(positions - 1, server.Scalar("SELECT MAX(seq) - MIN(seq) FROM chunkref"));
+        Assert.Equal(nar.Nar, await Served.Nar(client, "tiny", await Served.SignedNarInfo(client, "tiny", nar.Hash)));
+    }
 }
