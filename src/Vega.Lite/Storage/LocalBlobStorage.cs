@@ -45,17 +45,8 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
 
     public Task<IBlobUpload> BeginUploadAsync(string key, CancellationToken ct)
     {
-        var final = PathOf(key);
-        var tempPath = TempPathOf(key);
-        var stream = new FileStream(tempPath, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            BufferSize = 0,
-            Options = FileOptions.Asynchronous,
-        });
-        return Task.FromResult<IBlobUpload>(new LocalUpload(tempPath, final, stream));
+        var valid = BlobKey.Validated(key);
+        return Task.FromResult<IBlobUpload>(new LocalUpload(_handle, valid, _handle.CreateTemporary(valid)));
     }
 
     public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct) =>
@@ -65,7 +56,7 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(TempPathOf(key)); // a write of this key cut short by a crash
+        _handle.DeleteTemporary(BlobKey.Validated(key)); // a write of this key cut short by a crash
         try
         {
             File.Delete(PathOf(key)); // no error when the file is already gone…
@@ -77,23 +68,11 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>Where a key's bytes are written before the commit renames them into place.</summary>
-    private string TempPathOf(string key) => Path.Combine(_tmp, Path.GetFileName(PathOf(key)) + ".tmp");
-
     /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
     internal string PathOf(string key)
     {
         var valid = BlobKey.Validated(key);
         return Path.Combine(_root, valid[..1], valid[..2], valid);
-    }
-
-    private static async Task CommitAsync(string tempPath, string final, FileStream stream, CancellationToken ct)
-    {
-        await stream.FlushAsync(ct);
-        await stream.DisposeAsync();
-        var directory = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(directory);
-        File.Move(tempPath, final, overwrite: false);
     }
 
     /// <summary>
@@ -102,25 +81,30 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
     /// </summary>
     public Task FlushAsync(CancellationToken ct) => Task.Run(_handle.SyncFileSystem, ct);
 
-    private sealed class LocalUpload(string tempPath, string final, FileStream stream) : IBlobUpload
+    /// <summary>A blob written to <c>.tmp/KEY.tmp</c> and renamed to <c>a/ab/KEY</c> on commit, all by descriptor.</summary>
+    private sealed class LocalUpload(StorageRoot root, string key, BlobWriteStream stream) : IBlobUpload
     {
         private bool _committed;
 
         public Stream Content => stream;
 
-        public async Task CommitAsync(CancellationToken ct)
+        public Task CommitAsync(CancellationToken ct)
         {
-            await LocalBlobStorage.CommitAsync(tempPath, final, stream, ct);
+            ct.ThrowIfCancellationRequested();
+            stream.CloseChecked();
+            root.CommitTemporary(key);
             _committed = true;
+            return Task.CompletedTask;
         }
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             if (!_committed)
             {
-                await stream.DisposeAsync();
-                File.Delete(tempPath);
+                stream.Dispose();
+                root.DeleteTemporary(key);
             }
+            return ValueTask.CompletedTask;
         }
     }
 }

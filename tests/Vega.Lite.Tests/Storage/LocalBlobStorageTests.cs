@@ -122,6 +122,44 @@ public sealed class LocalBlobStorageTests : IDisposable
         Assert.Equal("again", await ReadAllAsync(storage, first, 0));
     }
 
+    [Fact]
+    public async Task A_blob_directory_removed_under_a_running_server_is_made_again_by_the_next_write()
+    {
+        using var storage = new LocalBlobStorage(_root);
+        var first = await StoreAsync(storage, "first");
+        await storage.DeleteAsync(first, default);
+        Directory.Delete(Path.GetDirectoryName(storage.PathOf(first))!);
+        Directory.Delete(Path.Combine(_root, first[..1]));
+
+        var second = first[..2] + BlobKey.New()[2..];
+        await using (var upload = await storage.BeginUploadAsync(second, default))
+        {
+            await upload.Content.WriteAsync("second"u8.ToArray());
+            await upload.CommitAsync(default);
+        }
+        Assert.Equal("second", File.ReadAllText(storage.PathOf(second)));
+    }
+
+    [Fact]
+    public async Task A_key_is_written_once_a_second_writer_or_commit_fails_and_the_first_blob_stays()
+    {
+        using var storage = new LocalBlobStorage(_root);
+        var key = BlobKey.New();
+        await using (var first = await storage.BeginUploadAsync(key, default))
+        {
+            await Assert.ThrowsAsync<IOException>(() => storage.BeginUploadAsync(key, default)); // its temporary file exists
+            await first.Content.WriteAsync("first"u8.ToArray());
+            await first.CommitAsync(default);
+        }
+        await using (var second = await storage.BeginUploadAsync(key, default))
+        {
+            await second.Content.WriteAsync("second"u8.ToArray());
+            await Assert.ThrowsAsync<IOException>(() => second.CommitAsync(default)); // the blob exists: no replace
+        }
+        Assert.Equal("first", await ReadAllAsync(storage, key, 0));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
+    }
+
     private static Task<string> StoreAsync(LocalBlobStorage storage, string text) =>
         Blobs.WriteAsync(storage, Encoding.ASCII.GetBytes(text));
 
