@@ -16,18 +16,21 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
     /// <summary>Bytes written before a flush: several chunks' worth, one large slice of a whole-NAR blob.</summary>
     private const int FlushSize = 256 * 1024;
 
+    /// <summary>
+    /// Existence checks in flight at once: S3 answers each with a round trip (a 512 MiB NAR has 8,192 chunks, so one
+    /// at a time kept the client waiting seconds for the status line); local storage answers each at once.
+    /// </summary>
+    private const int ChecksInFlight = 16;
+
     public async Task ExecuteAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        foreach (var chunk in nar.Chunks)
+        if (await FindMissingBlobAsync(ct) is { } missing)
         {
-            if (!await storage.ExistsAsync(chunk.BlobKey!, ct))
-            {
-                context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
-                    .LogError("NAR {NarId}: blob {Key} is missing from storage", nar.NarId, chunk.BlobKey);
-                await ApiError.IncompleteNar.ExecuteAsync(context);
-                return;
-            }
+            context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
+                .LogError("NAR {NarId}: blob {Key} is missing from storage", nar.NarId, missing);
+            await ApiError.IncompleteNar.ExecuteAsync(context);
+            return;
         }
         var total = nar.TotalFileSize ?? throw new InvalidDataException($"NAR {nar.NarId} has a chunk of unknown size");
         var response = context.Response;
@@ -53,6 +56,42 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
             return;
         }
         await WriteRangeAsync(context, start, length, ct);
+    }
+
+    /// <summary>The key of a chunk whose blob is not in storage, or null when all are; up to <see cref="ChecksInFlight"/> checked at once.</summary>
+    private async Task<string?> FindMissingBlobAsync(CancellationToken ct)
+    {
+        var checks = new Queue<(string Key, Task<bool> Exists)>();
+        try
+        {
+            foreach (var chunk in nar.Chunks)
+            {
+                checks.Enqueue((chunk.BlobKey!, storage.ExistsAsync(chunk.BlobKey!, ct)));
+                if (checks.Count == ChecksInFlight && await NextMissingAsync() is { } missing)
+                {
+                    return missing;
+                }
+            }
+            while (checks.Count > 0)
+            {
+                if (await NextMissingAsync() is { } missing)
+                {
+                    return missing;
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            // Checks still in flight after an answer or a failure: let them end, their outcome no longer matters.
+            await Task.WhenAll(checks.Select(c => c.Exists.ContinueWith(_ => { }, TaskScheduler.Default)));
+        }
+
+        async Task<string?> NextMissingAsync()
+        {
+            var (key, exists) = checks.Dequeue();
+            return await exists ? null : key;
+        }
     }
 
     private async Task WriteRangeAsync(HttpContext context, long start, long length, CancellationToken ct)

@@ -65,6 +65,30 @@ public sealed class S3StorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunked_NAR_in_S3_missing_one_of_its_many_chunks_is_a_503_before_any_byte()
+    {
+        // Small chunks: far more than are checked at once, so the missing one is found among checks in flight.
+        await using var server = await TestServer.StartAsync(
+            "[chunking]\nnar-size-threshold = 1\nmin-size = 1024\navg-size = 4096\nmax-size = 16384", storageToml: _s3.StorageToml);
+        await server.CreateCacheAsync("holes");
+        var nar = TestNar.File("holes", RandomNumberGenerator.GetBytes(400_000));
+        using var client = server.Client(server.RootToken);
+        var before = await _s3.ListKeysAsync();
+        (await AtticUploads.Upload(client, "holes", nar)).Dispose();
+        var info = await Served.SignedNarInfo(client, "holes", nar.Hash);
+        Assert.Equal(nar.Nar, await Served.Nar(client, "holes", info));
+
+        var chunks = (await _s3.ListKeysAsync()).Except(before).Order().ToArray();
+        Assert.True(chunks.Length > 40, $"{chunks.Length} chunks");
+        using (var s3 = _s3.Client())
+        {
+            await s3.DeleteObjectAsync(S3rver.Bucket, chunks[chunks.Length / 2]);
+        }
+        using var response = await client.GetAsync($"/holes/{info.Url}");
+        await Expect.Error(response, 503, "IncompleteNar");
+    }
+
+    [Fact]
     public async Task A_range_of_a_NAR_in_S3_is_served_from_its_offset()
     {
         var nar = TestNar.File("ranged", RandomNumberGenerator.GetBytes(9 * 1024 * 1024));
