@@ -67,9 +67,9 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
             {
                 await IngestWholeAsync(nar, pending, ct);
             }
-            if (pending.InvalidReason is null)
+            if (pending.InvalidReason is null && pending.HasNewBlobs)
             {
-                await storage.FlushAsync(ct); // every blob durable before the caller may record the NAR
+                await storage.FlushAsync(ct); // every new blob durable before the caller may record the NAR
             }
             return pending;
         }

@@ -33,6 +33,9 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
 
     private long DeduplicatedBytes { get; set; }
 
+    /// <summary>Whether this NAR wrote any blob of its own; one made only of stored chunks has nothing to flush.</summary>
+    public bool HasNewBlobs { get; private set; }
+
     /// <summary>Accounts the next bytes of the NAR, in order. False once they are known not to be a NAR.</summary>
     public bool Inspect(ReadOnlySpan<byte> bytes)
     {
@@ -103,6 +106,7 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
 
     public void AddNew(NewChunk chunk)
     {
+        HasNewBlobs = true;
         _chunks.Add(new PlannedChunk(null, chunk));
         FileSize += chunk.FileSize;
     }
