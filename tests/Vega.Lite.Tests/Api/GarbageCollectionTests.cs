@@ -211,4 +211,98 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.Equal(0, Count("object"));
         Assert.Equal(0, Count("nar"));
     }
+
+    /// <summary>
+    /// The race an upload can lose: it finds chunks stored and reuses them, GC collects them before the upload is
+    /// recorded. The upload is a 503 with a body, records nothing, leaves no blob and no lease, and a retry succeeds.
+    /// </summary>
+    [Theory]
+    [InlineData("attic")]
+    [InlineData("nix")]
+    public async Task An_upload_whose_reused_chunks_GC_collects_before_it_is_recorded_is_a_503_and_a_retry_succeeds(string route)
+    {
+        using var client = _server.Client(_server.RootToken);
+        var shared = TestNar.RandomBytes(1_000_000, 31);
+        var first = TestNar.File("first", shared);
+        await PushAsync(client, "gc", first);
+        var firstBlobs = Served.BlobFiles(_server.StorageDirectory).Length;
+        var second = TestNar.File("second", [.. shared, .. TestNar.RandomBytes(1_500_000, 32)]);
+
+        // The second NAR's body stops 100 KB before its end, until the collection has run.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var body = new GatedStream(second.Nar, second.Nar.Length - 100_000, gate.Task);
+        var upload = route == "attic" ? SendAtticAsync(client, second, body) : SendNixAsync(client, second, body);
+
+        // Chunks are stored at most four at a time in NAR order: once five of the new part's blobs are in place,
+        // every chunk of the shared part has been looked up and found.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Served.BlobFiles(_server.StorageDirectory).Length < firstBlobs + 5)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the second upload stored no new chunk");
+            Assert.False(upload.IsCompleted, "the second upload ended early");
+            await Task.Delay(20);
+        }
+        using (var delete = await client.DeleteAsync($"/gc/{first.Hash}.narinfo"))
+        {
+            Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        }
+        Assert.True((await CollectAsync()).Chunks >= firstBlobs);
+        gate.SetResult();
+
+        using (var response = await upload)
+        {
+            await Expect.Error(response, 503, "ServiceUnavailable");
+        }
+        Assert.Equal(0, Count("object"));
+        Assert.Equal(0, Count("nar"));
+        Assert.Equal(0, Count("upload_lease"));
+        Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
+
+        if (route == "attic")
+        {
+            await PushAsync(client, "gc", second);
+        }
+        else
+        {
+            await NixUploads.Upload(client, "gc", second, "none");
+        }
+        Assert.Equal(second.Nar, await Served.Nar(client, "gc", await Served.SignedNarInfo(client, "gc", second.Hash)));
+    }
+
+    private static Task<HttpResponseMessage> SendAtticAsync(HttpClient client, TestNar nar, Stream body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/_api/v1/upload-path") { Content = new StreamContent(body) };
+        request.Headers.Add("X-Attic-Nar-Info", AtticUploads.NarInfoJson("gc", nar));
+        request.Headers.TransferEncodingChunked = true;
+        return client.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> SendNixAsync(HttpClient client, TestNar nar, Stream body)
+    {
+        var (_, fileName) = nar.Compressed("none");
+        var content = new StreamContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-nix-nar");
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/gc/nar/{fileName}") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+        return client.SendAsync(request);
+    }
+
+    /// <summary>Reads <paramref name="data"/> up to <paramref name="gateAt"/>, then waits for <paramref name="gate"/> before the rest.</summary>
+    private sealed class GatedStream(byte[] data, int gateAt, Task gate) : MemoryStream(data, writable: false)
+    {
+        public override bool CanSeek => false;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (Position >= gateAt)
+            {
+                await gate.WaitAsync(ct);
+            }
+            var limit = Position < gateAt ? (int)Math.Min(buffer.Length, gateAt - Position) : buffer.Length;
+            return await base.ReadAsync(buffer[..limit], ct);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+    }
 }
