@@ -27,15 +27,8 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     private static int ParallelChunks => Math.Clamp(Environment.ProcessorCount * 2, 2, UploadLease.MaxBlobsInFlight);
 
     /// <summary>
-    /// Chunk copies and compressed frames. A pool of its own, not the shared one: the shared pool keeps arrays per
-    /// thread, and chunks are stored from whichever pool threads run them, so its retained arrays grew with the
-    /// number of threads (117 MiB peak RSS on a 512 MiB push, 98 with this pool). This one keeps a bounded number per size.
-    /// </summary>
-    private static readonly ArrayPool<byte> ChunkBuffers = ArrayPool<byte>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 2 * UploadLease.MaxBlobsInFlight);
-
-    /// <summary>
     /// Chunks compressed at once, across all uploads: compression is bound by the processor, so more than one per core
-    /// gains nothing, and each one holds a zstd context (3.5 MiB at level 8 for a chunk over 128 KiB).
+    /// gains nothing, and each one holds a zstd context (1.3 MiB at level 8, see <see cref="ZstdTableSize"/>) and a frame.
     /// </summary>
     private static readonly SemaphoreSlim CompressionSlots = new(ZstdFrames.MaxConcurrent, ZstdFrames.MaxConcurrent);
 
@@ -44,6 +37,18 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     /// Attic's defaults, a 1.3 MiB context at level 8). Larger chunks are compressed in the same tables.
     /// </summary>
     private int ZstdTableSize => Math.Clamp(2 * chunking.AvgSize, chunking.MinSize, chunking.MaxSize);
+
+    /// <summary>
+    /// Copies of chunks being stored, one maximum-size buffer each: <see cref="ParallelChunks"/> per upload at once;
+    /// enough for two uploads are kept for the next.
+    /// </summary>
+    private readonly BufferBag _chunkCopies = new(chunking.MaxSize, keep: 2 * ParallelChunks);
+
+    /// <summary>
+    /// Compressed frames, one per compression slot: a frame is compressed and written out while its slot is held, so
+    /// no more than <see cref="ZstdFrames.MaxConcurrent"/> are in use across all uploads.
+    /// </summary>
+    private readonly BufferBag _frames = new(ZstdFrames.MaxCompressedLength(chunking.MaxSize), keep: ZstdFrames.MaxConcurrent);
 
     private readonly FastCdc? _cdc = chunking.NarSizeThreshold == 0 ? null : new FastCdc(chunking.MinSize, chunking.AvgSize, chunking.MaxSize);
 
@@ -145,7 +150,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
                     continue; // keep hashing to the end; nothing more is stored
                 }
                 await limit.WaitAsync(ct);
-                var copy = ChunkBuffers.Rent(chunk.Length);
+                var copy = _chunkCopies.Rent();
                 chunk.CopyTo(copy);
                 var length = chunk.Length;
                 // On the thread pool: hashing, lookup, compression and write of a chunk run beside the read loop.
@@ -216,7 +221,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         }
         finally
         {
-            ChunkBuffers.Return(bytes);
+            _chunkCopies.Return(bytes);
             limit.Release();
         }
     }
@@ -249,25 +254,18 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
             }
             return (NixHash.FromBytes(stored.GetHash()), stored.BytesWritten);
         }
-        var frame = ChunkBuffers.Rent(ZstdFrames.MaxCompressedLength(chunk.Length));
+        await CompressionSlots.WaitAsync(ct);
+        var frame = _frames.Rent();
         try
         {
-            int length;
-            await CompressionSlots.WaitAsync(ct);
-            try
-            {
-                length = ZstdFrames.Compress(chunk.Span, frame, compression.EffectiveLevel, ZstdTableSize);
-            }
-            finally
-            {
-                CompressionSlots.Release();
-            }
+            var length = ZstdFrames.Compress(chunk.Span, frame, compression.EffectiveLevel, ZstdTableSize);
             await output.WriteAsync(frame.AsMemory(0, length), ct);
             return (NixHash.Of(frame.AsSpan(0, length)), length);
         }
         finally
         {
-            ChunkBuffers.Return(frame);
+            _frames.Return(frame);
+            CompressionSlots.Release();
         }
     }
 

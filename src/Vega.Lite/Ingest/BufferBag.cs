@@ -1,0 +1,25 @@
+using System.Collections.Concurrent;
+
+namespace Vega.Lite.Ingest;
+
+/// <summary>
+/// Buffers of one exact size, kept for reuse up to a number. <see cref="System.Buffers.ArrayPool{T}"/> rounds sizes up to
+/// powers of two and keeps arrays per size, so buffers for chunks of every size from 16 to 256 KiB, and their frames
+/// just over, filled ten buckets (about 5 MiB kept after a push); one size fills one.
+/// </summary>
+internal sealed class BufferBag(int size, int keep)
+{
+    private readonly ConcurrentBag<byte[]> _idle = [];
+
+    public int Size => size;
+
+    public byte[] Rent() => _idle.TryTake(out var buffer) ? buffer : new byte[size];
+
+    public void Return(byte[] buffer)
+    {
+        if (buffer.Length == size && _idle.Count < keep)
+        {
+            _idle.Add(buffer);
+        }
+    }
+}
