@@ -174,7 +174,9 @@ internal sealed partial class MetadataStore
         var ids = new long[chunks.Count];
         for (var seq = 0; seq < ids.Length; seq++)
         {
-            ids[seq] = chunks[seq].New is { } blob ? created[blob.BlobKey] : chunks[seq].ExistingId!.Value;
+            ids[seq] = chunks[seq].New is not { } blob ? chunks[seq].ExistingId!.Value
+                : created[blob.BlobKey] is var id and > 0 ? id
+                : throw new InvalidOperationException($"no chunk row came back for blob {blob.BlobKey}");
         }
         return ids;
     }
