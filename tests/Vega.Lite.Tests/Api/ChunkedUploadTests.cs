@@ -32,6 +32,13 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         Assert.Equal(blobs.Sum(f => new FileInfo(f).Length), result.GetProperty("file_size").GetInt64());
         Assert.Equal(blobs.Length, _server.Scalar("SELECT num_chunks FROM nar"));
         Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
+        // Each chunk row describes its blob file: its size and its SHA-256.
+        foreach (var row in _server.Rows("SELECT remote_file, file_hash, file_size FROM chunk"))
+        {
+            var blob = Assert.Single(blobs, f => Path.GetFileName(f) == row[0]);
+            Assert.Equal(AtticUploads.HexNarHash(File.ReadAllBytes(blob)), row[1]);
+            Assert.Equal(new FileInfo(blob).Length.ToString(), row[2]);
+        }
 
         var info = await Served.SignedNarInfo(client, "chunks", nar.Hash);
         Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", info));

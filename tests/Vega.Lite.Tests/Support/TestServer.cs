@@ -106,11 +106,32 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>A number straight from the server's metadata database, to check what a request left behind.</summary>
     public long Scalar(string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Directory, "server.db")}");
-        connection.Open();
+        using var connection = OpenDatabase();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Rows straight from the server's metadata database, each column as text.</summary>
+    public IReadOnlyList<string[]> Rows(string sql)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string[]>();
+        while (reader.Read())
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i).ToString()!).ToArray());
+        }
+        return rows;
+    }
+
+    private Microsoft.Data.Sqlite.SqliteConnection OpenDatabase()
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Directory, "server.db")}");
+        connection.Open();
+        return connection;
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
