@@ -39,7 +39,7 @@ internal sealed class BlobFileStream(int fd, long offset) : ReadOnlyStream
             var errno = Marshal.GetLastPInvokeError();
             if (errno != Libc.ErrInterrupted)
             {
-                throw new IOException($"reading a blob file failed (errno {errno})");
+                throw Libc.Failure("reading a blob file failed", errno);
             }
         }
     }
@@ -54,6 +54,9 @@ internal sealed class BlobFileStream(int fd, long offset) : ReadOnlyStream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>A stream nobody disposed still closes its descriptor, as a <see cref="FileStream"/>'s handle would.</summary>
+    ~BlobFileStream() => Dispose(false);
 
     protected override void Dispose(bool disposing)
     {

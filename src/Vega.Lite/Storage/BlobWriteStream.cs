@@ -29,7 +29,7 @@ internal sealed class BlobWriteStream(int fd) : WriteOnlyStream
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno != Libc.ErrInterrupted)
                 {
-                    throw new IOException($"writing a blob file failed (errno {errno})");
+                    throw Libc.Failure("writing a blob file failed", errno);
                 }
             }
         }
@@ -58,9 +58,12 @@ internal sealed class BlobWriteStream(int fd) : WriteOnlyStream
         _closed = true;
         if (Libc.Close(fd) != 0)
         {
-            throw new IOException($"closing a blob file failed (errno {Marshal.GetLastPInvokeError()})");
+            throw Libc.Failure("closing a blob file failed");
         }
     }
+
+    /// <summary>A stream nobody disposed still closes its descriptor, as a <see cref="FileStream"/>'s handle would.</summary>
+    ~BlobWriteStream() => Dispose(false);
 
     protected override void Dispose(bool disposing)
     {

@@ -19,10 +19,18 @@ internal static partial class Libc
     public const int ErrExists = 17; // EEXIST
     public const int ErrNotDirectory = 20; // ENOTDIR
     public const int ErrInvalid = 22; // EINVAL
+    public const int ErrNotImplemented = 38; // ENOSYS
 
-    public const int FileMode = 0x1a4; // 0644, as umask allows
-    public const int DirectoryMode = 0x1ed; // 0755, as umask allows
+    public const int FileMode = 0x1b6; // 0666 less the umask, as FileStream and Attic create files
+    public const int DirectoryMode = 0x1ff; // 0777 less the umask, as Directory.CreateDirectory does
     public const uint NoReplace = 1; // RENAME_NOREPLACE
+
+    /// <summary>An <see cref="IOException"/> for a failed call: what failed, the system's message and the errno.</summary>
+    public static IOException Failure(string what, int errno) =>
+        new($"{what}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
+
+    /// <summary><see cref="Failure(string, int)"/> with the errno of the last call made with <c>SetLastError</c>.</summary>
+    public static IOException Failure(string what) => Failure(what, Marshal.GetLastPInvokeError());
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);

@@ -56,19 +56,13 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        _handle.DeleteTemporary(BlobKey.Validated(key)); // a write of this key cut short by a crash
-        try
-        {
-            File.Delete(PathOf(key)); // no error when the file is already gone…
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // …nor when its directory never existed (Attic #361: a blob already gone counts as deleted)
-        }
+        var valid = BlobKey.Validated(key);
+        _handle.DeleteTemporary(valid); // a write of this key cut short by a crash
+        _handle.Delete(valid); // Attic #361: a blob already gone counts as deleted
         return Task.CompletedTask;
     }
 
-    /// <summary>The file of a key; the key is validated first, so no path can leave the root.</summary>
+    /// <summary>The file of a key, for tests to look at; the key is validated first, so no path can leave the root.</summary>
     internal string PathOf(string key)
     {
         var valid = BlobKey.Validated(key);

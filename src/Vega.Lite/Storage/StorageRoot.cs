@@ -12,7 +12,8 @@ namespace Vega.Lite.Storage;
 /// once more from the root, so a directory removed and made again under a running server is picked up anew.
 /// Blobs are written the same way: created in <c>.tmp</c> (held open too) and renamed into place relative to the root,
 /// where <see cref="FileStream"/>, <c>Directory.CreateDirectory</c> and <c>File.Move</c> by path allocated 1.8 KB and
-/// made several more system calls per chunk.
+/// made several more system calls per chunk. Disposing it closes the descriptors once the last call using them has
+/// returned (a request may outlive the host's shutdown); a call after that throws <see cref="ObjectDisposedException"/>.
 /// </summary>
 internal sealed class StorageRoot : IDisposable
 {
@@ -27,6 +28,14 @@ internal sealed class StorageRoot : IDisposable
     /// <summary>The blob directories' descriptors by their two hex digits; <see cref="NotOpen"/> until opened.</summary>
     private readonly int[] _directories = new int[256];
 
+    /// <summary>Calls using the descriptors now, plus <see cref="Disposed"/> once disposed.</summary>
+    private int _users;
+
+    private const int Disposed = int.MinValue;
+
+    /// <summary>Set once the file system refused <c>RENAME_NOREPLACE</c>: a plain rename from then on.</summary>
+    private volatile bool _plainRename;
+
     public unsafe StorageRoot(string path)
     {
         Path = path;
@@ -34,7 +43,7 @@ internal sealed class StorageRoot : IDisposable
         _fd = Libc.Open(path, Libc.ReadOnly | Libc.Directory | Libc.CloseOnExec);
         if (_fd < 0)
         {
-            throw new IOException($"cannot open the storage directory {path} (errno {Marshal.GetLastPInvokeError()})");
+            throw Libc.Failure($"cannot open the storage directory {path}");
         }
         fixed (byte* name = TemporaryName)
         {
@@ -44,7 +53,7 @@ internal sealed class StorageRoot : IDisposable
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = Libc.Close(_fd);
-            throw new IOException($"cannot open {path}/.tmp (errno {errno})");
+            throw Libc.Failure($"cannot open {path}/.tmp", errno);
         }
     }
 
@@ -53,6 +62,7 @@ internal sealed class StorageRoot : IDisposable
     /// <summary>Creates the temporary file of a valid key in <c>.tmp</c> (<c>KEY.tmp</c>), failing if it exists.</summary>
     public unsafe BlobWriteStream CreateTemporary(string key)
     {
+        using var use = Use();
         Span<byte> name = stackalloc byte[key.Length + 5];
         TemporaryNameOf(key, name);
         int fd;
@@ -62,16 +72,17 @@ internal sealed class StorageRoot : IDisposable
         }
         return fd >= 0
             ? new BlobWriteStream(fd)
-            : throw new IOException($"cannot create a temporary file for blob {key} under {Path}/.tmp (errno {Marshal.GetLastPInvokeError()})");
+            : throw Libc.Failure($"cannot create a temporary file for blob {key} under {Path}/.tmp");
     }
 
     /// <summary>
     /// Renames the temporary file of a valid key to <c>a/ab/KEY</c>, making its directories when missing. Never over an
-    /// existing blob (<c>RENAME_NOREPLACE</c>) where the file system can refuse that; where it cannot, a plain rename,
-    /// as every key is written once.
+    /// existing blob (<c>RENAME_NOREPLACE</c>) where the kernel and file system can refuse that; where they cannot
+    /// (<c>EINVAL</c>, <c>ENOSYS</c>), a plain rename from then on, as every key is written once.
     /// </summary>
     public unsafe void CommitTemporary(string key)
     {
+        using var use = Use();
         Span<byte> name = stackalloc byte[key.Length + 5];
         TemporaryNameOf(key, name);
         Span<byte> path = stackalloc byte[key.Length + 6];
@@ -81,9 +92,10 @@ internal sealed class StorageRoot : IDisposable
         {
             for (var attempt = 0; ; attempt++)
             {
-                var result = Libc.RenameAt2(_temporary, from, _fd, to, Libc.NoReplace);
-                if (result != 0 && Marshal.GetLastPInvokeError() == Libc.ErrInvalid)
+                var result = _plainRename ? Libc.RenameAt(_temporary, from, _fd, to) : Libc.RenameAt2(_temporary, from, _fd, to, Libc.NoReplace);
+                if (result != 0 && !_plainRename && Marshal.GetLastPInvokeError() is Libc.ErrInvalid or Libc.ErrNotImplemented)
                 {
+                    _plainRename = true;
                     result = Libc.RenameAt(_temporary, from, _fd, to);
                 }
                 if (result == 0)
@@ -93,7 +105,7 @@ internal sealed class StorageRoot : IDisposable
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno != Libc.ErrNoEntry || attempt > 0)
                 {
-                    throw new IOException($"cannot move blob {key} into place under {Path} (errno {errno})");
+                    throw Libc.Failure($"cannot move blob {key} into place under {Path}", errno);
                 }
                 MakeDirectories(path);
             }
@@ -103,13 +115,29 @@ internal sealed class StorageRoot : IDisposable
     /// <summary>Removes the temporary file of a valid key, if there is one.</summary>
     public unsafe void DeleteTemporary(string key)
     {
+        using var use = Use();
         Span<byte> name = stackalloc byte[key.Length + 5];
         TemporaryNameOf(key, name);
         fixed (byte* p = name)
         {
             if (Libc.UnlinkAt(_temporary, p, 0) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ErrNoEntry)
             {
-                throw new IOException($"cannot remove the temporary file of blob {key} under {Path}/.tmp (errno {errno})");
+                throw Libc.Failure($"cannot remove the temporary file of blob {key} under {Path}/.tmp", errno);
+            }
+        }
+    }
+
+    /// <summary>Removes the blob file of a valid key; one already gone, or whose directory never existed, counts as removed.</summary>
+    public unsafe void Delete(string key)
+    {
+        using var use = Use();
+        Span<byte> path = stackalloc byte[key.Length + 6];
+        WritePath(key, path);
+        fixed (byte* p = path)
+        {
+            if (Libc.UnlinkAt(_fd, p, 0) != 0 && Marshal.GetLastPInvokeError() is var errno && errno is not (Libc.ErrNoEntry or Libc.ErrNotDirectory))
+            {
+                throw Libc.Failure($"cannot remove blob {key} under {Path}", errno);
             }
         }
     }
@@ -126,7 +154,7 @@ internal sealed class StorageRoot : IDisposable
                 if (Libc.MakeDirectoryAt(_fd, p, Libc.DirectoryMode) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Libc.ErrExists)
                 {
                     path[end] = saved;
-                    throw new IOException($"cannot make a blob directory under {Path} (errno {errno})");
+                    throw Libc.Failure($"cannot make a blob directory under {Path}", errno);
                 }
             }
             path[end] = saved;
@@ -145,6 +173,7 @@ internal sealed class StorageRoot : IDisposable
     /// <summary>Whether the blob file of a valid key exists.</summary>
     public unsafe bool Exists(string key)
     {
+        using var use = Use();
         Span<byte> path = stackalloc byte[key.Length + 6];
         var directory = Locate(key, path);
         var name = path[NameStart..];
@@ -162,13 +191,14 @@ internal sealed class StorageRoot : IDisposable
                 return false;
             }
         }
-        Refresh(key, directory);
+        Refresh(key, directory, path);
         return true;
     }
 
     /// <summary>The blob file of a valid key opened for reading at <paramref name="offset"/>; null when it does not exist.</summary>
     public unsafe BlobFileStream? OpenRead(string key, long offset)
     {
+        using var use = Use();
         Span<byte> path = stackalloc byte[key.Length + 6];
         var directory = Locate(key, path);
         var name = path[NameStart..];
@@ -191,9 +221,9 @@ internal sealed class StorageRoot : IDisposable
                 var errno = Marshal.GetLastPInvokeError();
                 return errno is Libc.ErrNoEntry or Libc.ErrNotDirectory
                     ? null
-                    : throw new IOException($"cannot open blob {key} under {Path} (errno {errno})");
+                    : throw Libc.Failure($"cannot open blob {key} under {Path}", errno);
             }
-            Refresh(key, directory);
+            Refresh(key, directory, path);
         }
         return new BlobFileStream(fd, offset);
     }
@@ -201,13 +231,60 @@ internal sealed class StorageRoot : IDisposable
     /// <summary><c>syncfs</c> on the root's file system: everything written there so far reaches the disk.</summary>
     public void SyncFileSystem()
     {
+        using var use = Use();
         if (Libc.SyncFs(_fd) != 0)
         {
-            throw new IOException($"syncfs of {Path} failed (errno {Marshal.GetLastPInvokeError()})");
+            throw Libc.Failure($"syncfs of {Path} failed");
         }
     }
 
+    /// <summary>Closes the descriptors now if no call is using them, else when the last one returns. Idempotent.</summary>
     public void Dispose()
+    {
+        while (true)
+        {
+            var users = Volatile.Read(ref _users);
+            if (users < 0)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _users, users | Disposed, users) == users)
+            {
+                if (users == 0)
+                {
+                    CloseAll();
+                }
+                return;
+            }
+        }
+    }
+
+    /// <summary>Counts a call in for as long as the returned value is not disposed; throws once the root is disposed.</summary>
+    private Usage Use()
+    {
+        while (true)
+        {
+            var users = Volatile.Read(ref _users);
+            ObjectDisposedException.ThrowIf(users < 0, this);
+            if (Interlocked.CompareExchange(ref _users, users + 1, users) == users)
+            {
+                return new Usage(this);
+            }
+        }
+    }
+
+    private readonly struct Usage(StorageRoot root) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (Interlocked.Decrement(ref root._users) == Disposed)
+            {
+                root.CloseAll(); // disposed while this call ran, and it was the last
+            }
+        }
+    }
+
+    private void CloseAll()
     {
         foreach (var directory in _directories)
         {
@@ -264,17 +341,26 @@ internal sealed class StorageRoot : IDisposable
     }
 
     /// <summary>
-    /// A name was found from the root but not through the held directory: that directory was replaced, so the next
-    /// lookup opens it anew. The stale descriptor stays open: another thread may be looking a name up in it, and
-    /// closing it could hand its number to an unrelated file. This happens only if someone replaces directories
-    /// under a running server.
+    /// A name was found from the root but not through the held directory. If it is still not found through that
+    /// directory, the directory was replaced, and the next lookup opens it anew; if it is now (the name appeared between
+    /// the two lookups), the held one is kept. A dropped descriptor stays open: another thread may be looking a name up
+    /// in it, and closing it could hand its number to an unrelated file. So one descriptor is left behind per
+    /// directory replaced under a running server, which only someone working on the storage by hand does.
     /// </summary>
-    private void Refresh(string key, int stale)
+    private unsafe void Refresh(string key, int held, ReadOnlySpan<byte> path)
     {
-        if (stale != NotOpen)
+        if (held == NotOpen)
         {
-            _ = Interlocked.CompareExchange(ref _directories[DirectoryIndex(key)], NotOpen, stale);
+            return;
         }
+        fixed (byte* name = path[NameStart..])
+        {
+            if (Libc.AccessAt(held, name, Libc.ExistenceOnly, 0) == 0)
+            {
+                return;
+            }
+        }
+        _ = Interlocked.CompareExchange(ref _directories[DirectoryIndex(key)], NotOpen, held);
     }
 
     private static int DirectoryIndex(string key) => (HexValue(key[0]) << 4) | HexValue(key[1]);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Vega.Lite.Storage;
 using Vega.Lite.Tests.Support;
@@ -158,6 +159,40 @@ public sealed class LocalBlobStorageTests : IDisposable
         }
         Assert.Equal("first", await ReadAllAsync(storage, key, 0));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, ".tmp")));
+    }
+
+    [Fact]
+    public async Task Blob_files_and_directories_take_their_mode_from_the_umask_as_FileStream_made_them()
+    {
+        // 002, not the usual 022, so a fixed 0644/0755 shows: group-writable storage shared by a team keeps working.
+        var previous = SetUmask(0b000_000_010);
+        try
+        {
+            using var storage = new LocalBlobStorage(_root);
+            var file = storage.PathOf(await StoreAsync(storage, "mode"));
+            Assert.Equal((UnixFileMode)0b110_110_100, File.GetUnixFileMode(file));
+            Assert.Equal((UnixFileMode)0b111_111_101, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        }
+        finally
+        {
+            SetUmask(previous);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "umask")]
+    private static extern uint SetUmask(uint mask);
+
+    [Fact]
+    public async Task A_disposed_storage_refuses_calls_and_disposing_twice_is_harmless()
+    {
+        var storage = new LocalBlobStorage(_root);
+        var key = await StoreAsync(storage, "kept");
+        storage.Dispose();
+        storage.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.ExistsAsync(key, default));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.BeginUploadAsync(BlobKey.New(), default));
+        using var again = new LocalBlobStorage(_root);
+        Assert.Equal("kept", await ReadAllAsync(again, key, 0));
     }
 
     private static Task<string> StoreAsync(LocalBlobStorage storage, string text) =>
