@@ -10,7 +10,7 @@ namespace Vega.Lite.Core.Compression;
 /// </summary>
 /// <remarks>
 /// The tables are capped at what the level uses for an input of <c>tableSize</c> bytes. Left to itself, zstd sizes
-/// them to each input: at level 8 a 256 KiB chunk takes a 3.5 MiB context and a 128 KiB one 1.3 MiB, so a context
+/// them to each input: at level 8 a 256 KiB chunk takes a 3.5 MiB context and a 128 KiB one 1.24 MiB, so a context
 /// was freed and made again whenever chunk sizes crossed that line, and the malloc heap held up to twice what was in
 /// use. Capped, a context is made once; a larger input is still one valid frame, its matches searched in smaller
 /// tables and a window of the capped size.

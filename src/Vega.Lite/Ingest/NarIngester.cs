@@ -28,13 +28,13 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
 
     /// <summary>
     /// Chunks compressed at once, across all uploads: compression is bound by the processor, so more than one per core
-    /// gains nothing, and each one holds a zstd context (1.3 MiB at level 8, see <see cref="ZstdTableSize"/>) and a frame.
+    /// gains nothing, and each one holds a zstd context (1.24 MiB at level 8, see <see cref="ZstdTableSize"/>) and a frame.
     /// </summary>
     private static readonly SemaphoreSlim CompressionSlots = new(ZstdFrames.MaxConcurrent, ZstdFrames.MaxConcurrent);
 
     /// <summary>
     /// The input size zstd's tables are sized for: twice the average chunk, which most chunks are below (128 KiB with
-    /// Attic's defaults, a 1.3 MiB context at level 8). Larger chunks are compressed in the same tables.
+    /// Attic's defaults, a 1.24 MiB context at level 8). Larger chunks are compressed in the same tables.
     /// </summary>
     private int ZstdTableSize => Math.Clamp(2 * chunking.AvgSize, chunking.MinSize, chunking.MaxSize);
 
