@@ -1,5 +1,6 @@
 # Shared by the benchmark scripts (sourced, not run): a vega-lite on 127.0.0.1 with its own data directory, tokens,
-# caches, an nginx serving a directory, and the arithmetic the reports print. Callers set `bin` and `work` first.
+# caches, an nginx serving a directory, and the arithmetic the reports print. Callers source tests/common.sh (for
+# stop_process) and set `bin` and `work` first.
 # shellcheck shell=bash disable=SC2154
 
 ms_now() { date +%s%N | cut -c1-13; }
@@ -9,7 +10,7 @@ cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}'
 peak_rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 # Resets a process's peak RSS (VmHWM) so the next reading covers only what follows.
 reset_peak_rss() { echo 5 > "/proc/$1/clear_refs"; }
-ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1/$2; else print "n/a" }'; }
+ratio() { echo "$1 $2" | awk '{ if ($1 + 0 > 0 && $2 + 0 > 0) printf "%.2f", $1/$2; else print "n/a" }'; }
 mib() { echo "$1" | awk '{printf "%.1f", $1/1048576}'; }
 # Sum of the sizes of the regular files under a directory, in bytes (apparent size: what the blobs hold).
 bytes_under() { find "$1" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
@@ -35,15 +36,17 @@ vega_start() {
   "$bin" -f "$1/server.toml" >>"$1/vega.log" 2>&1 &
   vega_pid=$!
   local deadline=$(( $(date +%s) + 30 ))
-  until curl -sf -o /dev/null "http://127.0.0.1:$2/"; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "vega-lite did not start; its log:" >&2; cat "$1/vega.log" >&2; return 1; }
+  until curl -sf --max-time 2 -o /dev/null "http://127.0.0.1:$2/"; do
+    if [ "$(date +%s)" -ge "$deadline" ] || ! kill -0 "$vega_pid" 2>/dev/null; then
+      echo "vega-lite did not start; its log:" >&2; cat "$1/vega.log" >&2; return 1
+    fi
+    sleep 0.1
   done
 }
 
 vega_stop() {
   [ -n "${vega_pid:-}" ] || return 0
-  kill "$vega_pid" 2>/dev/null || true
-  wait "$vega_pid" 2>/dev/null || true
+  stop_process "$vega_pid"
   vega_pid=""
 }
 
@@ -90,8 +93,9 @@ NGINX
   chmod 755 "$work" && chmod -R a+rX "$1"   # nginx workers run unprivileged
   nginx -p "$work/nginx" -c nginx.conf
   local deadline=$(( $(date +%s) + 30 ))
-  until curl -s -o /dev/null "http://127.0.0.1:$2/"; do
+  until curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$2/"; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "nginx did not start" >&2; return 1; }
+    sleep 0.1
   done
 }
 

@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 nar_mib=${1:-256}
 seconds=${2:-10}
-bin=${VEGA_LITE_BIN:-artifacts/bin/vega-lite}
-[ -x "$bin" ] || bash scripts/publish.sh artifacts/bin >/dev/null
+# shellcheck source=tests/common.sh
+source tests/common.sh
+bin=$(vega_lite_binary)
 work=$(mktemp -d /tmp/vega-bench.XXXXXX)
 vega_port=18471; nginx_port=18472
 # shellcheck source-path=SCRIPTDIR source=lib.sh

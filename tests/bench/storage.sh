@@ -15,15 +15,16 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 version_a=${1:-eslint@9.13.0 typescript@5.6.2}
 version_b=${2:-eslint@9.14.0 typescript@5.6.3}
-bin=${VEGA_LITE_BIN:-$PWD/artifacts/bin/vega-lite}
-[ -x "$bin" ] || bash scripts/publish.sh artifacts/bin >/dev/null
+# shellcheck source=tests/common.sh
+source tests/common.sh
+bin=$(vega_lite_binary)
 work=$(mktemp -d "${VEGA_BENCH_DIR:-/tmp}"/vega-bench-storage.XXXXXX)
 vega_port=18491
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source tests/bench/lib.sh
 cleanup() { vega_stop; rm -rf "$work"; }
 trap cleanup EXIT
-export NIX_CONFIG=$'experimental-features = nix-command\nsandbox = false\nbuild-users-group ='
+export NIX_CONFIG=$nix_offline_config
 
 closure_of() { # closure_of NAME "PACKAGES": installs them with npm, builds them with Nix, prints the closure's paths
   mkdir -p "$work/$1"

@@ -13,15 +13,11 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 here=$root/tests/nix
 
-default_bin=$root/artifacts/bin/vega-lite
-bin=${VEGA_LITE_BIN:-$default_bin}
-if [ ! -x "$bin" ] && [ "$bin" = "$default_bin" ]; then
-  bash scripts/publish.sh "$root/artifacts/bin"
-fi
-[ -x "$bin" ] || { echo "FAIL: no vega-lite binary at $bin"; exit 1; }
+# shellcheck source=tests/common.sh
+source tests/common.sh
+bin=$(vega_lite_binary)
 
-# Debian's Nix as root in single-user mode, offline, as the e2e tests use it.
-export NIX_CONFIG=$'experimental-features = nix-command\nsandbox = false\nbuild-users-group =\nsubstituters ='
+export NIX_CONFIG=$nix_offline_config
 
 scratch=$(mktemp -d /tmp/vega-lite-nix-eval.XXXXXX)
 server_pid=
@@ -133,17 +129,12 @@ run_argv() {
 }
 
 mapfile -t unit_env < <(jq -r '.environment | to_entries[] | "\(.key)=\(.value)"' "$report")
-ensure_cache=yes
 # Twice, as two starts of the service would: ensure-cache must be idempotent.
 for start in first second; do
   while IFS= read -r line; do
     parse_exec_line "$line"
     if output=$(run_argv 2>&1); then
       pass "ExecStartPre ($start start): ${line##* ensure-cache }"
-    elif grep -q 'unexpected argument "ensure-cache"' <<<"$output"; then
-      echo "SKIP: ExecStartPre: this binary has no ensure-cache subcommand yet"
-      ensure_cache=no
-      break 2
     else
       fail "ExecStartPre failed ($start start): $line"
       echo "$output"
@@ -158,8 +149,12 @@ parse_exec_line "$(jq -r .serviceConfig.ExecStart "$report")"
 (set -a && . "$scratch/vega-lite.env" && set +a && exec env "${unit_env[@]}" "${argv[@]}") >"$scratch/server.log" 2>&1 &
 server_pid=$!
 base=http://127.0.0.1:$port
-for _ in $(seq 100); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
-if curl -s -o /dev/null "$base/"; then
+for _ in $(seq 100); do
+  kill -0 "$server_pid" 2>/dev/null || break
+  curl -s --max-time 2 -o /dev/null "$base/" && break
+  sleep 0.1
+done
+if curl -s --max-time 2 -o /dev/null "$base/"; then
   pass "ExecStart: the server answers on $base"
 else
   fail "ExecStart: the server does not answer on $base"
@@ -167,17 +162,15 @@ else
 fi
 
 http_status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
-if [ "$ensure_cache" = yes ]; then
-  if [ "$(http_status "$base/open-cache/nix-cache-info")" = 200 ]; then
-    pass "ensure-cache: the public cache answers anonymously"
-  else
-    fail "ensure-cache: the public cache does not answer anonymously"
-  fi
-  if [ "$(http_status "$base/closed-cache/nix-cache-info")" != 200 ]; then
-    pass "ensure-cache: the private cache refuses anonymous readers"
-  else
-    fail "ensure-cache: the private cache answers anonymously"
-  fi
+if [ "$(http_status "$base/open-cache/nix-cache-info")" = 200 ]; then
+  pass "ensure-cache: the public cache answers anonymously"
+else
+  fail "ensure-cache: the public cache does not answer anonymously"
+fi
+if [ "$(http_status "$base/closed-cache/nix-cache-info")" != 200 ]; then
+  pass "ensure-cache: the private cache refuses anonymous readers"
+else
+  fail "ensure-cache: the private cache answers anonymously"
 fi
 
 # The admin wrapper, through the stand-in systemd-run: the properties it asks for, and a token the server accepts.
@@ -207,18 +200,15 @@ else
   tail -n 20 "$scratch/server.log"
 fi
 
-if [ "$ensure_cache" = yes ]; then
-  settings=$(curl -s -H "Authorization: Bearer $token" "$base/_api/v1/cache-config/closed-cache" |
-    jq -c '{is_public, priority, upstream_cache_key_names, retention_period}')
-  expected='{"is_public":false,"priority":30,"upstream_cache_key_names":[],"retention_period":{"Period":3600}}'
-  if [ "$settings" = "$expected" ]; then
-    pass "ensure-cache: the private cache has the declared priority, upstream keys and retention"
-  else
-    fail "ensure-cache: the private cache is $settings, not $expected"
-  fi
+settings=$(curl -s -H "Authorization: Bearer $token" "$base/_api/v1/cache-config/closed-cache" |
+  jq -c '{is_public, priority, upstream_cache_key_names, retention_period}')
+expected='{"is_public":false,"priority":30,"upstream_cache_key_names":[],"retention_period":{"Period":3600}}'
+if [ "$settings" = "$expected" ]; then
+  pass "ensure-cache: the private cache has the declared priority, upstream keys and retention"
+else
+  fail "ensure-cache: the private cache is $settings, not $expected"
 fi
 
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null || true
+stop_process "$server_pid"
 server_pid=
 exit $status

@@ -15,21 +15,19 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-default_bin=$root/artifacts/bin/vega-lite
-bin=${VEGA_LITE_BIN:-$default_bin}
-if [ ! -x "$bin" ] && [ "$bin" = "$default_bin" ]; then
-  bash scripts/publish.sh "$root/artifacts/bin"
-fi
-[ -x "$bin" ] || { echo "FAIL: no vega-lite binary at $bin"; exit 1; }
+# shellcheck source=tests/common.sh
+source tests/common.sh
+bin=$(vega_lite_binary)
 for tool in strace systemd-analyze /usr/bin/python3 nix setpriv; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is needed"; exit 1; }
 done
 
 work=$(mktemp -d /tmp/vega-lite-hardening.XXXXXX)
 server_pid=
+launcher=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then kill -KILL "$server_pid" "$launcher" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,7 +54,7 @@ EOF
 secret="ATTIC_SERVER_TOKEN_RS256_SECRET_BASE64=$(openssl genrsa -traditional 2048 2>/dev/null | base64 -w0)"
 
 # Something to push: a small store path of our own.
-export NIX_CONFIG=$'experimental-features = nix-command\nsandbox = false\nbuild-users-group =\nsubstituters ='
+export NIX_CONFIG=$nix_offline_config
 store_path=$(nix-store --add "$root/nixos-module/lib.nix")
 
 # The run happens as the service would run it: from /, with the unit's environment (lib.nix), and as an
@@ -69,19 +67,48 @@ if [ "$(id -u)" = 0 ]; then
   chmod 0777 "$work"
 fi
 
-# One representative run; every vega-lite process is started through "$@" (strace, or the MDWE launcher).
+# Stops the server a run started, if any: TERM, then KILL after 10 s, so a failed run never leaves one behind (the next
+# run reuses the port, and its checks would reach the old server).
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    stop_process "$server_pid"
+    stop_process "$launcher"
+  fi
+  server_pid=
+  launcher=
+}
+
+# One representative run; every vega-lite process is started through "$@" (strace, or the MDWE launcher). The server
+# is stopped whether the run succeeds or fails.
 run_scenario() {
+  stop_server
+  if scenario_steps "$@"; then
+    stop_server
+    return 0
+  fi
+  stop_server
+  return 1
+}
+
+scenario_steps() {
   rm -rf "$work/server.db"* "$work/storage" "$work/nix-cache" # nix remembers what a cache URL holds
   local -a run=(env "$secret" "${unit_env[@]}" "${as_service_user[@]}" "$@" "$bin" -f "$work/server.toml")
   # The unit's ExecStartPre for a declared cache, then its ExecStart.
   (cd / && "${run[@]}" ensure-cache declared --public --retention-period global --priority 41 \
     --upstream-cache-key-name cache.nixos.org-1) >/dev/null || return 1
   (cd / && exec "${run[@]}" --mode monolithic) >"$work/server.log" 2>&1 &
-  local launcher=$!
-  for _ in $(seq 150); do curl -s -o /dev/null "$base/" && break; sleep 0.1; done
+  launcher=$!
   # strace stays between the launcher and the server; the server is then its child.
+  server_pid=$launcher
+  local answered=no
+  for _ in $(seq 150); do
+    kill -0 "$launcher" 2>/dev/null || break
+    if curl -s --max-time 2 -o /dev/null "$base/"; then answered=yes; break; fi
+    sleep 0.1
+  done
   server_pid=$(ps -o pid= --ppid "$launcher" | tr -d ' ')
   [ -n "$server_pid" ] || server_pid=$launcher
+  [ "$answered" = yes ] || { echo "the server did not answer on $base"; return 1; }
   local token
   token=$(cd / && "${run[@]}" make-token --sub hardening --validity '1 hour' \
     --pull 'hardened' --push 'hardened' --create-cache 'hardened') || return 1
@@ -96,9 +123,6 @@ run_scenario() {
   nar_url=$(sed -n 's/^URL: //p' <<<"$narinfo")
   curl -sf -o /dev/null "$base/hardened/$nar_url" || return 1
   (cd / && "${run[@]}" --mode garbage-collector-once) >/dev/null || return 1
-  kill -TERM "$server_pid"
-  wait "$launcher" || true
-  server_pid=
 }
 
 # systemd's allowed set for a SystemCallFilter list: the first entry decides allow-list mode, then each entry adds
