@@ -41,6 +41,9 @@ command -v systemd-analyze >/dev/null || needed+=(systemd)
 command -v node >/dev/null || needed+=(nodejs)
 command -v npm >/dev/null || needed+=(npm)
 command -v shellcheck >/dev/null || needed+=(shellcheck)
+[ -x /usr/bin/python3 ] || needed+=(python3)     # tests/nix/hardening.sh's MDWE launcher, as the unprivileged user
+command -v ps >/dev/null || needed+=(procps)     # hardening.sh finds the server under strace; serve.sh reads nginx's RSS
+command -v setpriv >/dev/null || needed+=(util-linux)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
   # grep reads to the end (not -q): an early exit would SIGPIPE ldconfig and, under pipefail, look like a miss.
   ldconfig -p | grep "${lib%%:*}" >/dev/null || needed+=("${lib##*:}")

@@ -13,6 +13,8 @@ results="$root/artifacts/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
 echo "== prerequisites (Debian packages and s3rver, installed when missing)"
+command -v dotnet >/dev/null || { echo "the .NET 10 SDK is needed on PATH (README, Building)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "the suite runs as root: single-user Nix, the static check's chroot, unprivileged runs" >&2; exit 1; }
 bash scripts/install-test-deps.sh
 export S3RVER_BIN="$root/.deps/s3rver/node_modules/.bin/s3rver"   # the S3 storage tests fail without it
 
