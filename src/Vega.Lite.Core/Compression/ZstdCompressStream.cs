@@ -23,12 +23,7 @@ public sealed class ZstdCompressStream : NativeCompressStream
         : base(inner, leaveOpen)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(workers);
-        int min = Zstd.ZSTD_minCLevel();
-        int max = Zstd.ZSTD_maxCLevel();
-        if (level < min || level > max)
-        {
-            throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd level must be between {min} and {max}.");
-        }
+        Zstd.CheckLevel(level);
 
         workers = Math.Min(workers, MaxWorkers);
         _cctx = Zstd.ZSTD_createCCtx();

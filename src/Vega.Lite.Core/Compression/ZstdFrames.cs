@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Vega.Lite.Core.Native;
+using Vega.Lite.Core.Pooling;
 
 namespace Vega.Lite.Core.Compression;
 
@@ -17,7 +17,7 @@ namespace Vega.Lite.Core.Compression;
 /// </remarks>
 public static class ZstdFrames
 {
-    private static readonly ConcurrentBag<(ZstdCCtxHandle Context, Settings Settings)> Idle = [];
+    private static readonly IdlePool<(ZstdCCtxHandle Context, Settings Settings)> Idle = new(MaxConcurrent);
 
     private readonly record struct Settings(int Level, int TableSize);
 
@@ -26,8 +26,6 @@ public static class ZstdFrames
     /// than this many at once never make a context beyond those kept; more make and free their own.
     /// </summary>
     public static int MaxConcurrent => Environment.ProcessorCount;
-
-    private static int MaxIdle => MaxConcurrent;
 
     /// <summary>The largest frame <paramref name="length"/> bytes can become.</summary>
     public static int MaxCompressedLength(int length) => checked((int)Zstd.ZSTD_compressBound((nuint)length));
@@ -39,11 +37,6 @@ public static class ZstdFrames
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tableSize);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, MaxCompressedLength(source.Length), nameof(destination));
-        if (level < Zstd.ZSTD_minCLevel() || level > Zstd.ZSTD_maxCLevel())
-        {
-            // zstd would clamp it silently; a level it does not have is a caller's mistake, as in ZstdCompressStream.
-            throw new ArgumentOutOfRangeException(nameof(level), level, $"zstd level must be between {Zstd.ZSTD_minCLevel()} and {Zstd.ZSTD_maxCLevel()}.");
-        }
         var settings = new Settings(level, tableSize);
         var context = Rent(settings);
         nuint written;
@@ -65,11 +58,7 @@ public static class ZstdFrames
             context.Dispose();
             throw new InvalidOperationException($"zstd compression failed: {Zstd.GetErrorName(written)}");
         }
-        if (Idle.Count < MaxIdle)
-        {
-            Idle.Add((context, settings));
-        }
-        else
+        if (!Idle.TryKeep((context, settings)))
         {
             context.Dispose();
         }
@@ -86,6 +75,7 @@ public static class ZstdFrames
             }
             idle.Context.Dispose(); // the settings changed (another configuration in the same process, as in tests)
         }
+        Zstd.CheckLevel(settings.Level); // checked when a context is made: a pooled one's level was checked then
         var context = Zstd.ZSTD_createCCtx();
         if (context.IsInvalid)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Vega.Lite.Core.Native;
@@ -67,6 +68,17 @@ internal static unsafe partial class Zstd
     }
 
     internal static bool IsError(nuint code) => ZSTD_isError(code) != 0;
+
+    /// <summary>Refuses a level zstd does not have: zstd would clamp it silently, and it is a caller's mistake.</summary>
+    internal static void CheckLevel(int level, [CallerArgumentExpression(nameof(level))] string? name = null)
+    {
+        int min = ZSTD_minCLevel();
+        int max = ZSTD_maxCLevel();
+        if (level < min || level > max)
+        {
+            throw new ArgumentOutOfRangeException(name, level, $"zstd level must be between {min} and {max}.");
+        }
+    }
 
     internal static string GetErrorName(nuint code) =>
         Marshal.PtrToStringUTF8((IntPtr)ZSTD_getErrorName(code)) ?? $"zstd error {code}";

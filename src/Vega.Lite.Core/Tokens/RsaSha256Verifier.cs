@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Vega.Lite.Core.Pooling;
 
 namespace Vega.Lite.Core.Tokens;
 
@@ -11,8 +11,7 @@ namespace Vega.Lite.Core.Tokens;
 internal sealed class RsaSha256Verifier : SignatureVerifier
 {
     private readonly byte[] _subjectPublicKeyInfo;
-    private readonly ConcurrentBag<RSA> _idle = [];
-    private readonly int _maxIdle = Math.Max(4, Environment.ProcessorCount * 2);
+    private readonly IdlePool<RSA> _idle = new(Math.Max(4, Environment.ProcessorCount * 2));
     private readonly int _signatureLength;
 
     public RsaSha256Verifier(byte[] subjectPublicKeyInfo)
@@ -20,7 +19,7 @@ internal sealed class RsaSha256Verifier : SignatureVerifier
         _subjectPublicKeyInfo = subjectPublicKeyInfo;
         RSA first = Create();
         _signatureLength = (first.KeySize + 7) / 8;
-        _idle.Add(first);
+        _idle.TryKeep(first);
     }
 
     public override bool Verify(ReadOnlySpan<byte> signingInput, ReadOnlySpan<byte> signature)
@@ -37,11 +36,7 @@ internal sealed class RsaSha256Verifier : SignatureVerifier
         }
         finally
         {
-            if (_idle.Count < _maxIdle)
-            {
-                _idle.Add(rsa);
-            }
-            else
+            if (!_idle.TryKeep(rsa))
             {
                 rsa.Dispose();
             }

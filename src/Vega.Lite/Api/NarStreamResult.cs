@@ -84,7 +84,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         finally
         {
             // Checks still in flight after an answer or a failure: let them end, their outcome no longer matters.
-            await Task.WhenAll(checks.Select(c => c.Exists.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await ((Task)Task.WhenAll(checks.Select(c => c.Exists))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         async Task<string?> NextMissingAsync()

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Vega.Lite.Core.Pooling;
 
 namespace Vega.Lite.Ingest;
 
@@ -9,17 +9,15 @@ namespace Vega.Lite.Ingest;
 /// </summary>
 internal sealed class BufferBag(int size, int keep)
 {
-    private readonly ConcurrentBag<byte[]> _idle = [];
-
-    public int Size => size;
+    private readonly IdlePool<byte[]> _idle = new(keep);
 
     public byte[] Rent() => _idle.TryTake(out var buffer) ? buffer : new byte[size];
 
     public void Return(byte[] buffer)
     {
-        if (buffer.Length == size && _idle.Count < keep)
+        if (buffer.Length == size)
         {
-            _idle.Add(buffer);
+            _idle.TryKeep(buffer);
         }
     }
 }

@@ -115,7 +115,8 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         {
             return;
         }
-        if (await metadata.FindValidChunkAsync(pending.NarHash.ToHexString(), compression.NarInfoName, ct) is { } existing)
+        using var lookup = metadata.OpenChunkLookup(compression.NarInfoName);
+        if (lookup.Find(pending.NarHash) is { } existing)
         {
             pending.AddExisting(existing, pending.NarSize); // the blob just written is dropped with the upload
             return;
@@ -170,7 +171,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
         finally
         {
             // On failure, let stores in flight finish before the pending NAR deletes its blobs.
-            await Task.WhenAll(inFlight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await ((Task)Task.WhenAll(inFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         pending.Complete();
     }

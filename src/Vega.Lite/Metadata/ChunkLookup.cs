@@ -1,5 +1,5 @@
-using Vega.Lite.Core.Nix;
 using Microsoft.Data.Sqlite;
+using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Metadata;
 
@@ -19,7 +19,12 @@ internal sealed class ChunkLookup : IDisposable
     {
         _connection = connection;
         _command = connection.CreateCommand();
-        _command.CommandText = MetadataStore.FindValidChunkSql;
+        _command.CommandText =
+            """
+            SELECT id, file_size FROM chunk
+            WHERE chunk_hash = $hash AND compression = $compression AND state = 'V' AND file_size IS NOT NULL
+            ORDER BY id LIMIT 1
+            """;
         _hash = _command.Parameters.Add("$hash", SqliteType.Text);
         _command.Parameters.AddWithValue("$compression", compression);
     }

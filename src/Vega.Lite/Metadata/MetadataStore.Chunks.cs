@@ -4,25 +4,7 @@ namespace Vega.Lite.Metadata;
 
 internal sealed partial class MetadataStore
 {
-    internal const string FindValidChunkSql =
-        """
-        SELECT id, file_size FROM chunk
-        WHERE chunk_hash = $hash AND compression = $compression AND state = 'V' AND file_size IS NOT NULL
-        ORDER BY id LIMIT 1
-        """;
-
-    /// <summary>A valid chunk with this content hash, stored in this compression, for chunk-level dedup; null if none.</summary>
-    public async Task<ExistingChunk?> FindValidChunkAsync(string chunkHash, string compression, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, FindValidChunkSql);
-        command.Parameters.AddWithValue("$hash", chunkHash);
-        command.Parameters.AddWithValue("$compression", compression);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
-    }
-
-    /// <summary>Lookups for many chunks in a row (one NAR's), on a connection of their own until disposed.</summary>
+    /// <summary>Lookups of valid chunks by content hash (one NAR's, or a whole NAR's own), on a connection of their own until disposed.</summary>
     public ChunkLookup OpenChunkLookup(string compression) => new(database.Open(), compression);
 
     /// <summary>Records an upload's claim on the blobs it is about to write, before the first one exists.</summary>

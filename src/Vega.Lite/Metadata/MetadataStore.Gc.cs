@@ -79,7 +79,7 @@ internal sealed partial class MetadataStore
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
             "DELETE FROM chunk WHERE state = 'D' AND id IN (SELECT value FROM json_each($ids))");
-        command.Parameters.AddWithValue("$ids", "[" + string.Join(',', ids) + "]");
+        command.Parameters.AddWithValue("$ids", JsonArray(ids));
         await command.ExecuteNonQueryAsync(ct);
     }
 

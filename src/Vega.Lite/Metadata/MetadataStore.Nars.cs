@@ -88,7 +88,7 @@ internal sealed partial class MetadataStore
         {
             await using var check = Command(connection,
                 "SELECT COUNT(*) FROM chunk WHERE id IN (SELECT value FROM json_each($ids)) AND state = 'V'", transaction);
-            check.Parameters.AddWithValue("$ids", "[" + string.Join(',', reused) + "]");
+            check.Parameters.AddWithValue("$ids", JsonArray(reused));
             if ((long)(await check.ExecuteScalarAsync(ct))! != reused.Count)
             {
                 throw new ChunkCollectedException();
@@ -119,7 +119,7 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>New chunk rows per statement: a JSON array of up to this many rows, about 14 KiB of text.</summary>
-    private const int ChunkRowsPerStatement = 64;
+    internal const int ChunkRowsPerStatement = 64;
 
     /// <summary>
     /// Inserts a row for each new blob of the NAR (once per blob, which a chunk repeated in the NAR shares) and returns
@@ -194,7 +194,7 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>Chunk references per statement: a JSON array of up to this many ids, about 8 KiB of text.</summary>
-    private const int RefsPerStatement = 1024;
+    internal const int RefsPerStatement = 1024;
 
     /// <summary>
     /// The NAR's chunk list, <paramref name="chunkIds"/> in order: SQLite makes the rows from a JSON array of ids, one
@@ -208,18 +208,10 @@ internal sealed partial class MetadataStore
         insert.Parameters.AddWithValue("$nar", narId);
         var first = insert.Parameters.Add(new SqliteParameter { ParameterName = "$first" });
         var ids = insert.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
-        var json = new StringBuilder();
         for (var start = 0; start < chunkIds.Length; start += RefsPerStatement)
         {
-            var end = Math.Min(start + RefsPerStatement, chunkIds.Length);
-            json.Clear().Append('[');
-            for (var seq = start; seq < end; seq++)
-            {
-                json.Append(seq > start ? "," : "").Append(chunkIds[seq]);
-            }
-            json.Append(']');
             first.Value = start;
-            ids.Value = json.ToString();
+            ids.Value = JsonArray(new ArraySegment<long>(chunkIds, start, Math.Min(RefsPerStatement, chunkIds.Length - start)));
             await insert.ExecuteNonQueryAsync(ct);
         }
     }

@@ -10,6 +10,9 @@ internal sealed partial class MetadataStore(SqliteDatabase database, TimeProvide
 {
     private long Now => time.GetUtcNow().ToUnixTimeSeconds();
 
+    /// <summary>Ids as a JSON array, for a statement to read with <c>json_each</c>.</summary>
+    private static string JsonArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";
+
     private static SqliteCommand Command(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         var command = connection.CreateCommand();

@@ -101,8 +101,9 @@ internal sealed class S3Upload : IBlobUpload
     }
 
     /// <summary>
-    /// The part buffer, grown (doubling, at most <see cref="PartSize"/>) to hold <paramref name="needed"/> bytes. NAR
-    /// chunks are tens of KiB and a dozen are stored at once: a full part each would hold 8 MiB apiece.
+    /// The part buffer, made to hold <paramref name="needed"/> bytes: the first write's size, then a whole
+    /// <see cref="PartSize"/> once that is outgrown. A NAR chunk is one write of tens of KiB, and a dozen are stored at
+    /// once: a full part each would hold 8 MiB apiece. A whole NAR outgrows its first buffer at once, and grows once.
     /// </summary>
     private byte[] Reserve(int needed)
     {
@@ -110,7 +111,7 @@ internal sealed class S3Upload : IBlobUpload
         {
             return current;
         }
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(PartSize, Math.Max(needed, (_filling?.Length ?? 0) * 2)));
+        var grown = ArrayPool<byte>.Shared.Rent(_filling is null ? Math.Min(PartSize, needed) : PartSize);
         if (_filling is not null)
         {
             _filling.AsSpan(0, _filled).CopyTo(grown);
