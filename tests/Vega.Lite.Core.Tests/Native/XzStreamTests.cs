@@ -6,7 +6,10 @@ public sealed class XzStreamTests : CompressionStreamContract
 {
     protected override string Format => "xz";
 
-    protected override Stream Compressor(Stream output, bool leaveOpen = false) => new XzCompressStream(output, 1, leaveOpen);
+    protected override int HighLevel => 6;
+
+    protected override Stream Compressor(Stream output, bool leaveOpen = false, int? level = null) =>
+        new XzCompressStream(output, level ?? 1, leaveOpen);
 
     protected override Stream Decompressor(Stream input, bool leaveOpen = false) => new XzDecompressStream(input, leaveOpen);
 

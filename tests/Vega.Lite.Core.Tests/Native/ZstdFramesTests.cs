@@ -79,12 +79,12 @@ public sealed class ZstdFramesTests
         var chunk = TestData.Compressible(262_144);
         var capped = new byte[ZstdFrames.MaxCompressedLength(chunk.Length)];
         capped = capped[..ZstdFrames.Compress(chunk, capped, level: 8, tableSize: 131_072)];
-        Assert.Equal(131_072, DeclaredWindow(capped));
+        Assert.InRange(Assert.NotNull(DeclaredWindow(capped)), 1, 131_072); // a window of its own, within the cap
         Assert.Equal(chunk, Decode(capped));
 
         var uncapped = new byte[ZstdFrames.MaxCompressedLength(chunk.Length)];
         uncapped = uncapped[..ZstdFrames.Compress(chunk, uncapped, level: 8, tableSize: chunk.Length)];
-        Assert.Null(DeclaredWindow(uncapped)); // the window covers the whole chunk
+        Assert.True(DeclaredWindow(uncapped) is null or >= 262_144, "uncapped, the window covers the whole chunk");
         Assert.Equal(chunk, Decode(uncapped));
     }
 

@@ -6,7 +6,10 @@ public sealed class ZstdStreamTests : CompressionStreamContract
 {
     protected override string Format => "zstd";
 
-    protected override Stream Compressor(Stream output, bool leaveOpen = false) => new ZstdCompressStream(output, 3, leaveOpen: leaveOpen);
+    protected override int HighLevel => 19;
+
+    protected override Stream Compressor(Stream output, bool leaveOpen = false, int? level = null) =>
+        new ZstdCompressStream(output, level ?? 3, leaveOpen: leaveOpen);
 
     protected override Stream Decompressor(Stream input, bool leaveOpen = false) => new ZstdDecompressStream(input, leaveOpen);
 

@@ -1,3 +1,4 @@
+using Vega.Lite.Metadata;
 using System.Text.Json;
 
 namespace Vega.Lite.Tests.Api;
@@ -33,6 +34,7 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         Assert.Equal(blobs.Length, _server.Scalar("SELECT num_chunks FROM nar"));
         Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
         // Each chunk row describes its blob file: its size and its SHA-256.
+        Assert.Equal(blobs.Length, _server.Scalar("SELECT COUNT(*) FROM chunk"));
         foreach (var row in _server.Rows("SELECT remote_file, file_hash, file_size FROM chunk"))
         {
             var blob = Assert.Single(blobs, f => Path.GetFileName(f) == row[0]);
@@ -106,16 +108,16 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         // Tiny chunks, so that rows and references span several insert statements.
         await using var server = await TestServer.StartAsync("[chunking]\nnar-size-threshold = 1\nmin-size = 64\navg-size = 256\nmax-size = 1024");
         await server.CreateCacheAsync("tiny");
-        var block = TestNar.RandomBytes(300_000, 6);
-        var nar = TestNar.File("repeats", [.. block, .. block, .. TestNar.RandomBytes(100_000, 7)]);
+        var block = TestNar.RandomBytes(450_000, 6);
+        var nar = TestNar.File("repeats", [.. block, .. block, .. TestNar.RandomBytes(150_000, 7)]);
         using var client = server.Client(server.RootToken);
         using var response = await AtticUploads.Upload(client, "tiny", nar);
         Assert.Equal("Uploaded", (await AtticUploads.ReadResult(response)).GetProperty("kind").GetString());
 
         var positions = server.Scalar("SELECT num_chunks FROM nar");
         var chunks = server.Scalar("SELECT COUNT(*) FROM chunk");
-        Assert.True(positions > 2 * 1024, $"{positions} chunk positions");
-        Assert.True(chunks > 64 && chunks < positions * 3 / 4, $"{chunks} chunks for {positions} positions: the repeated block's are shared");
+        Assert.True(positions > 3 * MetadataStore.RefsPerStatement, $"{positions} chunk positions");
+        Assert.True(chunks > 3 * MetadataStore.ChunkRowsPerStatement && chunks < positions * 3 / 4, $"{chunks} chunks for {positions} positions: the repeated block's are shared");
         Assert.Equal(chunks, server.Scalar("SELECT COUNT(DISTINCT chunk_hash) FROM chunk"));
         Assert.Equal(chunks, Served.BlobFiles(server.StorageDirectory).Length);
         Assert.Equal(positions, server.Scalar("SELECT COUNT(DISTINCT seq) FROM chunkref"));

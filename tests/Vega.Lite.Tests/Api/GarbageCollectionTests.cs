@@ -226,28 +226,36 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         var first = TestNar.File("first", shared);
         await PushAsync(client, "gc", first);
         var firstBlobs = Served.BlobFiles(_server.StorageDirectory).Length;
-        var second = TestNar.File("second", [.. shared, .. TestNar.RandomBytes(1_500_000, 32)]);
+        var second = TestNar.File("second", [.. shared, .. TestNar.RandomBytes(3_500_000, 32)]);
 
         // The second NAR's body stops 100 KB before its end, until the collection has run.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var body = new GatedStream(second.Nar, second.Nar.Length - 100_000, gate.Task);
-        var upload = route == "attic" ? SendAtticAsync(client, second, body) : SendNixAsync(client, second, body);
-
-        // Chunks are stored at most four at a time in NAR order: once five of the new part's blobs are in place,
-        // every chunk of the shared part has been looked up and found.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Served.BlobFiles(_server.StorageDirectory).Length < firstBlobs + 5)
+        var body = new Body(second.Nar, pauseAt: second.Nar.Length - 100_000, resume: gate.Task);
+        var upload = route == "attic"
+            ? AtticUploads.Send(client, AtticUploads.NarInfoJson("gc", second), body)
+            : NixUploads.Put(client, $"/gc/nar/{second.Compressed("none").FileName}", body, "application/x-nix-nar");
+        try
         {
-            Assert.True(DateTime.UtcNow < deadline, "the second upload stored no new chunk");
-            Assert.False(upload.IsCompleted, "the second upload ended early");
-            await Task.Delay(20);
+            // Chunks are stored in NAR order, at most UploadLease.MaxBlobsInFlight at once: a blob of the new part is
+            // written only when every chunk that many positions before it is done. So once that many and one more
+            // new blobs are in place, every chunk of the shared part has been looked up and found.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (Served.BlobFiles(_server.StorageDirectory).Length < firstBlobs + UploadLease.MaxBlobsInFlight + 1)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the second upload stored too few new chunks");
+                Assert.False(upload.IsCompleted, "the second upload ended early");
+                await Task.Delay(20);
+            }
+            using (var delete = await client.DeleteAsync($"/gc/{first.Hash}.narinfo"))
+            {
+                Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+            }
+            Assert.True((await CollectAsync()).Chunks >= firstBlobs);
         }
-        using (var delete = await client.DeleteAsync($"/gc/{first.Hash}.narinfo"))
+        finally
         {
-            Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+            gate.TrySetResult(); // a failed step above still lets the upload end
         }
-        Assert.True((await CollectAsync()).Chunks >= firstBlobs);
-        gate.SetResult();
 
         using (var response = await upload)
         {
@@ -267,42 +275,5 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
             await NixUploads.Upload(client, "gc", second, "none");
         }
         Assert.Equal(second.Nar, await Served.Nar(client, "gc", await Served.SignedNarInfo(client, "gc", second.Hash)));
-    }
-
-    private static Task<HttpResponseMessage> SendAtticAsync(HttpClient client, TestNar nar, Stream body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, "/_api/v1/upload-path") { Content = new StreamContent(body) };
-        request.Headers.Add("X-Attic-Nar-Info", AtticUploads.NarInfoJson("gc", nar));
-        request.Headers.TransferEncodingChunked = true;
-        return client.SendAsync(request);
-    }
-
-    private static Task<HttpResponseMessage> SendNixAsync(HttpClient client, TestNar nar, Stream body)
-    {
-        var (_, fileName) = nar.Compressed("none");
-        var content = new StreamContent(body);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-nix-nar");
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/gc/nar/{fileName}") { Content = content };
-        request.Headers.TransferEncodingChunked = true;
-        return client.SendAsync(request);
-    }
-
-    /// <summary>Reads <paramref name="data"/> up to <paramref name="gateAt"/>, then waits for <paramref name="gate"/> before the rest.</summary>
-    private sealed class GatedStream(byte[] data, int gateAt, Task gate) : MemoryStream(data, writable: false)
-    {
-        public override bool CanSeek => false;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            if (Position >= gateAt)
-            {
-                await gate.WaitAsync(ct);
-            }
-            var limit = Position < gateAt ? (int)Math.Min(buffer.Length, gateAt - Position) : buffer.Length;
-            return await base.ReadAsync(buffer[..limit], ct);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
     }
 }

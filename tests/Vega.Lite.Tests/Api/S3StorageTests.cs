@@ -74,7 +74,7 @@ public sealed class S3StorageTests : IAsyncLifetime
         var nar = TestNar.File("holes", RandomNumberGenerator.GetBytes(400_000));
         using var client = server.Client(server.RootToken);
         var before = await _s3.ListKeysAsync();
-        (await AtticUploads.Upload(client, "holes", nar)).Dispose();
+        await AtticUploads.ReadResult(await AtticUploads.Upload(client, "holes", nar));
         var info = await Served.SignedNarInfo(client, "holes", nar.Hash);
         Assert.Equal(nar.Nar, await Served.Nar(client, "holes", info));
 
@@ -93,7 +93,7 @@ public sealed class S3StorageTests : IAsyncLifetime
     {
         var nar = TestNar.File("ranged", RandomNumberGenerator.GetBytes(9 * 1024 * 1024));
         using var client = _server.Client(_server.RootToken);
-        (await AtticUploads.Upload(client, "s3", nar)).Dispose();
+        await AtticUploads.ReadResult(await AtticUploads.Upload(client, "s3", nar));
         var whole = await client.GetByteArrayAsync($"/s3/nar/{nar.Hash}.nar");
         var request = new HttpRequestMessage(HttpMethod.Get, $"/s3/nar/{nar.Hash}.nar");
         request.Headers.Range = new RangeHeaderValue(8_500_000, 8_500_099);

@@ -32,7 +32,13 @@ public sealed class NarIngesterTests : IAsyncLifetime
     {
         _local.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
         return Task.CompletedTask;
     }
 

@@ -50,21 +50,29 @@ public static class AtticUploads
     /// <summary>Sends <paramref name="body"/> chunked, after the info in a header or a preamble.</summary>
     public static Task<HttpResponseMessage> Send(HttpClient client, string infoJson, byte[] body, bool preamble = false)
     {
+        if (!preamble)
+        {
+            return Send(client, infoJson, new Body(body));
+        }
         var info = Encoding.UTF8.GetBytes(infoJson);
-        var request = new HttpRequestMessage(HttpMethod.Put, "/_api/v1/upload-path")
-        {
-            Content = new StreamContent(new UnseekableStream(preamble ? [.. info, .. body] : body)),
-        };
-        if (preamble)
-        {
-            request.Headers.Add("X-Attic-Nar-Info-Preamble-Size", info.Length.ToString());
-        }
-        else
-        {
-            request.Headers.Add("X-Attic-Nar-Info", infoJson);
-        }
-        request.Headers.TransferEncodingChunked = true;
+        var request = Request(new Body([.. info, .. body]));
+        request.Headers.Add("X-Attic-Nar-Info-Preamble-Size", info.Length.ToString());
         return client.SendAsync(request);
+    }
+
+    /// <summary>Sends a body streamed as it comes (a <see cref="Body"/> that pauses or fails), the info in the header.</summary>
+    public static Task<HttpResponseMessage> Send(HttpClient client, string infoJson, Stream body)
+    {
+        var request = Request(body);
+        request.Headers.Add("X-Attic-Nar-Info", infoJson);
+        return client.SendAsync(request);
+    }
+
+    private static HttpRequestMessage Request(Stream body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, "/_api/v1/upload-path") { Content = new StreamContent(body) };
+        request.Headers.TransferEncodingChunked = true;
+        return request;
     }
 
     public static async Task<JsonElement> ReadResult(HttpResponseMessage response)
@@ -74,11 +82,5 @@ public static class AtticUploads
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         using var json = JsonDocument.Parse(text);
         return json.RootElement.Clone();
-    }
-
-    /// <summary>Hides the length, so HttpClient cannot send a Content-Length (the attic client never does).</summary>
-    private sealed class UnseekableStream(byte[] data) : MemoryStream(data, writable: false)
-    {
-        public override bool CanSeek => false;
     }
 }

@@ -6,11 +6,22 @@ namespace Vega.Lite.Tests.Support;
 /// <summary>Uploads the way `nix copy --to http://…` does them.</summary>
 public static class NixUploads
 {
-    public static async Task<HttpResponseMessage> Put(HttpClient client, string path, byte[] body, string type)
+    public static Task<HttpResponseMessage> Put(HttpClient client, string path, byte[] body, string type) =>
+        Put(client, path, new ByteArrayContent(body), type);
+
+    /// <summary>A PUT of a body streamed as it comes (a <see cref="Body"/> that pauses or fails), chunked.</summary>
+    public static Task<HttpResponseMessage> Put(HttpClient client, string path, Stream body, string type)
     {
-        var content = new ByteArrayContent(body);
+        var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StreamContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        request.Headers.TransferEncodingChunked = true;
+        return client.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> Put(HttpClient client, string path, HttpContent content, string type)
+    {
         content.Headers.ContentType = new MediaTypeHeaderValue(type);
-        return await client.PutAsync(path, content);
+        return client.PutAsync(path, content);
     }
 
     /// <summary>Uploads like Nix: HEAD the NAR, PUT it, PUT the narinfo.</summary>
