@@ -1,7 +1,10 @@
 # Shared by the benchmark scripts (sourced, not run): a vega-lite on 127.0.0.1 with its own data directory, tokens,
-# caches, an nginx serving a directory, and the arithmetic the reports print. Callers source tests/common.sh (for
-# stop_process) and set `bin` and `work` first.
+# caches, an nginx serving a directory, and the arithmetic the reports print. Callers set `bin` and `work` first, and
+# run from the repository's root.
 # shellcheck shell=bash disable=SC2154
+
+# shellcheck source=tests/common.sh
+source tests/common.sh   # stop_process
 
 ms_now() { date +%s%N | cut -c1-13; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
