@@ -42,6 +42,8 @@ internal static class ServerHost
         services.AddSingleton<CacheAccess>();
         services.AddSingleton(sp => new NarIngester(
             sp.GetRequiredService<IBlobStorage>(), sp.GetRequiredService<MetadataStore>(), config.Compression, config.Chunking));
+        services.AddSingleton<NarUploads>();
+        Routes.AddRouting(services);
         if (garbageCollection && config.GarbageCollection.Interval > TimeSpan.Zero)
         {
             services.AddHostedService<GarbageCollectionLoop>();
@@ -52,13 +54,7 @@ internal static class ServerHost
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
         app.UseMiddleware<RequestGate>();
-        app.MapRoot();
-        app.MapCacheConfig();
-        app.MapBinaryCache();
-        app.MapNixUpload();
-        app.MapUploadPath();
-        app.MapMissingPaths();
-        app.MapPathDeletion();
+        Routes.Map(app);
         return app;
     }
 

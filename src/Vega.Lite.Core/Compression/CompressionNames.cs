@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Vega.Lite.Core.IO;
 
 namespace Vega.Lite.Core.Compression;
@@ -29,7 +28,7 @@ public static class CompressionNames
             None => leaveOpen ? new NonClosingStream(inner) : inner,
             Zstd => new ZstdDecompressStream(inner, leaveOpen),
             Xz => new XzDecompressStream(inner, leaveOpen),
-            Brotli => new BrotliStream(inner, CompressionMode.Decompress, leaveOpen),
+            Brotli => new BrotliDecompressStream(inner, leaveOpen),
             _ => throw new NotSupportedException($"Unsupported compression \"{nixCompressionName}\""),
         };
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Text;
 
@@ -59,14 +60,14 @@ public sealed class NarInfo
     /// <summary>
     /// Parses narinfo text. On failure <paramref name="error"/> holds a message fit for an HTTP 400 body.
     /// </summary>
-    public static bool TryParse(string text, out NarInfo? info, out string? error)
+    public static bool TryParse(string text, [NotNullWhen(true)] out NarInfo? info, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
         return NarInfoParser.TryParse(text, out info, out error);
     }
 
     /// <summary>Parses UTF-8 narinfo bytes (as received in a request body).</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8, out NarInfo? info, out string? error)
+    public static bool TryParse(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out NarInfo? info, [NotNullWhen(false)] out string? error)
     {
         if (!global::System.Text.Unicode.Utf8.IsValid(utf8))
         {

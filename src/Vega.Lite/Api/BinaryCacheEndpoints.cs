@@ -11,36 +11,23 @@ namespace Vega.Lite.Api;
 internal static class BinaryCacheEndpoints
 {
     public const string VisibilityHeader = "X-Attic-Cache-Visibility";
-    private static readonly string[] GetAndHead = ["GET", "HEAD"];
 
-    public static IEndpointRouteBuilder MapBinaryCache(this IEndpointRouteBuilder app)
+    public static async Task<IResult> GetCacheInfoAsync(string cache, HttpContext context, CacheAccess access)
     {
-        app.MapMethods("/{cache}/nix-cache-info", GetAndHead, GetCacheInfoAsync);
-        app.MapMethods("/{cache}/{file}", GetAndHead, GetNarInfoAsync);
-        app.MapMethods("/{cache}/nar/{file}", GetAndHead, GetNarAsync);
-        return app;
-    }
-
-    private static async Task<IResult> GetCacheInfoAsync(string cache, HttpContext context, CacheAccess access)
-    {
-        if (!PathNames.IsValidCacheName(cache))
+        var auth = await access.AuthorizeAsync(context, cache, CachePermissionBit.Pull, context.RequestAborted);
+        if (!auth.Granted)
         {
-            return PathNames.InvalidCacheName(cache);
+            return auth.Error;
         }
-        var (record, error) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Pull, context.RequestAborted);
-        if (error is not null)
-        {
-            return error;
-        }
-        MarkVisibility(context, record!);
-        var body = $"WantMassQuery: 1\nStoreDir: {record!.StoreDir}\nPriority: {record.Priority}\n";
+        MarkVisibility(context, auth.Cache);
+        var body = $"WantMassQuery: 1\nStoreDir: {auth.Cache.StoreDir}\nPriority: {auth.Cache.Priority}\n";
         return Results.Bytes(Encoding.UTF8.GetBytes(body), "text/x-nix-cache-info");
     }
 
-    private static async Task<IResult> GetNarInfoAsync(
+    public static async Task<IResult> GetNarInfoAsync(
         string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, NarInfoCache narInfos)
     {
-        if (PathNames.CheckFile(cache, file, "narinfo", out var hash) is { } invalid)
+        if (PathNames.CheckFile(file, "narinfo", out var hash) is { } invalid)
         {
             return invalid;
         }
@@ -53,7 +40,7 @@ internal static class BinaryCacheEndpoints
         }
         if (!narInfos.TryGet(cache, hash, out var body))
         {
-            var generation = narInfos.Generation;
+            var generation = narInfos.Generation(cache);
             var stored = await metadata.FindObjectAsync(cache, hash, ct);
             body = stored is null ? [] : ServedNarInfo.Render(record, stored);
             narInfos.Store(cache, hash, body, generation);
@@ -70,18 +57,14 @@ internal static class BinaryCacheEndpoints
         return Results.Bytes(body, "text/x-nix-narinfo");
     }
 
-    private static async Task<IResult> GetNarAsync(
+    public static async Task<IResult> GetNarAsync(
         string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage)
     {
-        if (!PathNames.IsValidCacheName(cache))
-        {
-            return PathNames.InvalidCacheName(cache);
-        }
         if (NixUploadNames.TryParse(file, out _, out _))
         {
-            return await NixUploadEndpoints.HeadUploadedNarAsync(cache, file, context);
+            return ApiError.NotFound; // an upload's name (HEAD has its own route); served NARs are nar/<store path hash>.nar
         }
-        if (PathNames.CheckFile(cache, file, "nar", out var hash) is { } invalid)
+        if (PathNames.CheckFile(file, "nar", out var hash) is { } invalid)
         {
             return invalid;
         }

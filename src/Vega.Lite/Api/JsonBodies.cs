@@ -10,6 +10,9 @@ namespace Vega.Lite.Api;
 /// </summary>
 internal static class JsonBodies
 {
+    /// <summary>axum's default JSON body limit, which Attic inherits.</summary>
+    public const long Limit = 2 * 1024 * 1024;
+
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> type)
         where T : class
     {
@@ -18,7 +21,7 @@ internal static class JsonBodies
         {
             return (null, Results.Text("Expected request with `Content-Type: application/json`", statusCode: 415));
         }
-        var body = await RequestBodies.ReadLimitedAsync(context.Request, CacheConfigEndpoints.JsonBodyLimit, context.RequestAborted);
+        var body = await RequestBodies.ReadLimitedAsync(context.Request, Limit, context.RequestAborted);
         if (body is null)
         {
             return (null, ApiError.PayloadTooLarge);

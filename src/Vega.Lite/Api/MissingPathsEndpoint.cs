@@ -14,13 +14,7 @@ namespace Vega.Lite.Api;
 /// </summary>
 internal static class MissingPathsEndpoint
 {
-    public static IEndpointRouteBuilder MapMissingPaths(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/_api/v1/get-missing-paths", GetMissingPathsAsync);
-        return app;
-    }
-
-    private static async Task<IResult> GetMissingPathsAsync(HttpContext context, CacheAccess access, MetadataStore metadata)
+    public static async Task<IResult> GetMissingPathsAsync(HttpContext context, CacheAccess access, MetadataStore metadata)
     {
         var ct = context.RequestAborted;
         var (request, invalid) = await JsonBodies.ReadAsync(context, AtticJsonContext.Default.GetMissingPathsRequest);
@@ -32,17 +26,24 @@ internal static class MissingPathsEndpoint
         {
             return JsonBodies.Unprocessable($"cache: \"{Printable.Truncate(request.Cache)}\" is not a valid cache name");
         }
-        if (request.StorePathHashes.FirstOrDefault(h => !StorePathHash.IsValid(h)) is { } badHash)
+        foreach (var hash in request.StorePathHashes)
         {
-            return JsonBodies.Unprocessable($"store_path_hashes: \"{Printable.Truncate(badHash)}\" is not a valid store path hash");
+            if (hash is null)
+            {
+                return JsonBodies.Unprocessable("store_path_hashes: null is not a store path hash"); // serde refuses null for a String
+            }
+            if (!StorePathHash.IsValid(hash))
+            {
+                return JsonBodies.Unprocessable($"store_path_hashes: \"{Printable.Truncate(hash)}\" is not a valid store path hash");
+            }
         }
-        var (cache, denied) = await access.AuthorizeAsync(context, request.Cache, CachePermissionBit.Push, ct);
-        if (denied is not null)
+        var auth = await access.AuthorizeAsync(context, request.Cache, CachePermissionBit.Push, ct);
+        if (!auth.Granted)
         {
-            return denied;
+            return auth.Error;
         }
         var requested = request.StorePathHashes.Distinct(StringComparer.Ordinal).ToList();
-        var present = await metadata.FindPresentPathsAsync(cache!.Id, requested, ct);
+        var present = await metadata.FindPresentPathsAsync(auth.Cache.Id, requested, ct);
         var response = new GetMissingPathsResponse { MissingPaths = requested.Where(h => !present.Contains(h)).ToList() };
         return JsonResults.Ok(response, AtticJsonContext.Wire.GetMissingPathsResponse);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vega.Lite.Core.Collections;
 
 namespace Vega.Lite.Api;
 
@@ -11,13 +12,12 @@ internal sealed class NarInfoCache
 {
     private const int MaxEntriesPerCache = 200_000;
 
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _byCache = new(StringComparer.Ordinal);
-    private long _generation;
+    private readonly ConcurrentDictionary<string, BoundedCache<string, byte[]>> _byCache = new(StringComparer.Ordinal);
 
     /// <summary>The cached answer: true with the body, or true with an empty body for a known miss.</summary>
     public bool TryGet(string cacheName, string storePathHash, out byte[] body)
     {
-        if (_byCache.TryGetValue(cacheName, out var entries) && entries.TryGetValue(storePathHash, out body!))
+        if (_byCache.TryGetValue(cacheName, out var entries) && entries.TryGet(storePathHash, out body!))
         {
             return true;
         }
@@ -26,33 +26,16 @@ internal sealed class NarInfoCache
     }
 
     /// <summary>A token to pass to <see cref="Store"/>, taken before reading the database.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    public long Generation(string cacheName) => Entries(cacheName).Generation;
 
-    public void Store(string cacheName, string storePathHash, byte[] body, long generation)
-    {
-        var entries = _byCache.GetOrAdd(cacheName, _ => new ConcurrentDictionary<string, byte[]>(StringComparer.Ordinal));
-        if (entries.Count >= MaxEntriesPerCache)
-        {
-            entries.Clear();
-        }
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            entries[storePathHash] = body;
-        }
-    }
+    public void Store(string cacheName, string storePathHash, byte[] body, long generation) =>
+        Entries(cacheName).Store(storePathHash, body, generation);
 
-    public void Invalidate(string cacheName, string storePathHash)
-    {
-        Interlocked.Increment(ref _generation);
-        if (_byCache.TryGetValue(cacheName, out var entries))
-        {
-            entries.TryRemove(storePathHash, out _);
-        }
-    }
+    public void Invalidate(string cacheName, string storePathHash) => Entries(cacheName).Remove(storePathHash);
 
-    public void InvalidateCache(string cacheName)
-    {
-        Interlocked.Increment(ref _generation);
-        _byCache.TryRemove(cacheName, out _);
-    }
+    /// <summary>Empties the cache's entries; they stay allocated, so that a lookup racing this one cannot store.</summary>
+    public void InvalidateCache(string cacheName) => Entries(cacheName).Clear();
+
+    private BoundedCache<string, byte[]> Entries(string cacheName) =>
+        _byCache.GetOrAdd(cacheName, static _ => new BoundedCache<string, byte[]>(MaxEntriesPerCache, StringComparer.Ordinal));
 }

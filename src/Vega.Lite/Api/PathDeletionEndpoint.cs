@@ -12,26 +12,19 @@ namespace Vega.Lite.Api;
 /// </summary>
 internal static class PathDeletionEndpoint
 {
-    public static IEndpointRouteBuilder MapPathDeletion(this IEndpointRouteBuilder app)
-    {
-        app.MapDelete("/{cache}/{file}", DeleteAsync);
-        return app;
-    }
-
-    private static async Task<IResult> DeleteAsync(
+    public static async Task<IResult> DeleteAsync(
         string cache, string file, HttpContext context, CacheAccess access, MetadataStore metadata, NarInfoCache narInfos)
     {
-        if (PathNames.CheckFile(cache, file, "narinfo", out var hash) is { } invalid)
+        if (PathNames.CheckFile(file, "narinfo", out var hash) is { } invalid)
         {
             return invalid;
         }
-        var ct = context.RequestAborted;
-        var (record, denied) = await access.AuthorizeAsync(context, cache, CachePermissionBit.Delete, ct);
-        if (denied is not null)
+        var auth = await access.AuthorizeAsync(context, cache, CachePermissionBit.Delete, context.RequestAborted);
+        if (!auth.Granted)
         {
-            return denied;
+            return auth.Error;
         }
-        var deleted = await metadata.DeleteObjectAsync(record!.Id, hash, ct);
+        var deleted = await metadata.DeleteObjectAsync(auth.Cache.Id, hash, context.RequestAborted);
         narInfos.Invalidate(cache, hash);
         return deleted ? Results.Ok() : ApiError.NoSuchObject;
     }

@@ -1,4 +1,3 @@
-using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.Http;
 
@@ -9,9 +8,7 @@ internal static class PathNames
 {
     /// <summary>Attic answers a bad cache name in a path with a plain-text 400 (axum's path rejection).</summary>
     public static IResult InvalidCacheName(string cache) =>
-        Results.Text($"Invalid URL: \"{(cache.Length > 60 ? cache[..60] + "…" : cache)}\" is not a valid cache name", statusCode: 400);
-
-    public static bool IsValidCacheName(string cache) => CacheName.IsValid(cache);
+        Results.Text($"Invalid URL: \"{Printable.Truncate(cache)}\" is not a valid cache name", statusCode: 400);
 
     /// <summary>
     /// Splits <c>{hash}.{suffix}</c> at the first dot, as Attic does. False (→ 404) when the suffix differs;
@@ -24,23 +21,17 @@ internal static class PathNames
         return dot >= 0 && file.AsSpan(dot + 1).SequenceEqual(suffix);
     }
 
-    public static bool IsValidStorePathHash(string hash) => StorePathHash.IsValid(hash);
-
     /// <summary>
-    /// Checks <c>/{cache}/{hash}.{suffix}</c> before any lookup, in Attic's order: a bad cache name is a plain-text
-    /// 400, another suffix 404 <c>NotFound</c>, a malformed hash 400. Null when the path is well-formed.
+    /// Checks the <c>{hash}.{suffix}</c> of <c>/{cache}/{hash}.{suffix}</c> (the route group has checked the cache
+    /// name) before any lookup, in Attic's order: another suffix 404 <c>NotFound</c>, a malformed hash 400. Null
+    /// when it is well-formed.
     /// </summary>
-    public static IResult? CheckFile(string cache, string file, string suffix, out string hash)
+    public static IResult? CheckFile(string file, string suffix, out string hash)
     {
-        hash = "";
-        if (!IsValidCacheName(cache))
-        {
-            return InvalidCacheName(cache);
-        }
         if (!TrySplit(file, suffix, out hash))
         {
             return ApiError.NotFound;
         }
-        return IsValidStorePathHash(hash) ? null : ApiError.InvalidStorePathHash(hash);
+        return StorePathHash.IsValid(hash) ? null : ApiError.InvalidStorePathHash(hash);
     }
 }

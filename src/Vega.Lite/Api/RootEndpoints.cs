@@ -7,9 +7,5 @@ internal static class RootEndpoints
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Vega.Lite</title></head>" +
         "<body><h1>Vega.Lite</h1><p>A Nix binary cache, compatible with Attic.</p></body></html>";
 
-    public static IEndpointRouteBuilder MapRoot(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/", () => Results.Content(Page, "text/html; charset=utf-8"));
-        return app;
-    }
+    public static IResult GetPage() => Results.Content(Page, "text/html; charset=utf-8");
 }

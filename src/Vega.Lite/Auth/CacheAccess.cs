@@ -11,17 +11,17 @@ namespace Vega.Lite.Auth;
 internal sealed class CacheAccess(CacheDirectory caches)
 {
     /// <summary>Flow A: look the cache up, then require a bit. Public caches grant pull to everyone.</summary>
-    public async ValueTask<(CacheRecord? Cache, ApiError? Error)> AuthorizeAsync(
+    public async ValueTask<CacheAuthorization> AuthorizeAsync(
         HttpContext context, string cacheName, CachePermissionBit required, CancellationToken ct)
     {
         var tokenPermission = Caller.Of(context).TokenPermission(cacheName);
         var cache = await caches.GetAsync(cacheName, ct);
         if (cache is null)
         {
-            return (null, tokenPermission.CanDiscover ? ApiError.NoSuchCache : ApiError.Unauthorized);
+            return CacheAuthorization.Deny(tokenPermission.CanDiscover ? ApiError.NoSuchCache : ApiError.Unauthorized);
         }
         var error = Check(Effective(tokenPermission, cache), required);
-        return error is null ? (cache, null) : (null, error);
+        return error is null ? CacheAuthorization.Grant(cache) : CacheAuthorization.Deny(error);
     }
 
     /// <summary>Flow B (create): the token alone decides, no public grant.</summary>

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Vega.Lite.Config;
+using Vega.Lite.Core.Collections;
 using Vega.Lite.Core.Tokens;
 
 namespace Vega.Lite.Auth;
@@ -10,13 +10,12 @@ namespace Vega.Lite.Auth;
 /// </summary>
 internal sealed class TokenAuthority
 {
-    private const int MaxEntries = 10_000;
     private static readonly TimeSpan InvalidTokenMemory = TimeSpan.FromSeconds(10);
 
     private readonly TokenVerifier _verifier;
     private readonly TimeProvider _time;
     private readonly ILogger<TokenAuthority> _log;
-    private readonly ConcurrentDictionary<string, Verdict> _verdicts = new(StringComparer.Ordinal);
+    private readonly BoundedCache<string, Verdict> _verdicts = new(maxEntries: 10_000, StringComparer.Ordinal);
 
     public TokenAuthority(JwtConfig config, TimeProvider time, ILogger<TokenAuthority> log)
     {
@@ -32,7 +31,7 @@ internal sealed class TokenAuthority
     public TokenClaims? Verify(string token)
     {
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        if (_verdicts.TryGetValue(token, out var verdict) && verdict.IsFresh(now))
+        if (_verdicts.TryGet(token, out var verdict) && verdict.IsFresh(now))
         {
             return verdict.Claims;
         }
@@ -45,13 +44,9 @@ internal sealed class TokenAuthority
         {
             _log.LogDebug("Ignoring an invalid token: {Reason}", failure);
         }
-        if (_verdicts.Count >= MaxEntries)
-        {
-            _verdicts.Clear();
-        }
         // A valid token is remembered until it expires; the checks that passed cannot fail later (time only grows).
         var until = claims is null ? now + (long)InvalidTokenMemory.TotalSeconds : claims.ExpiresAt ?? long.MaxValue;
-        _verdicts[token] = new Verdict(claims, until);
+        _verdicts.Set(token, new Verdict(claims, until));
         return claims;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vega.Lite.Core.Contracts.V1;
+using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Http;
 
@@ -30,7 +31,7 @@ internal sealed record ApiError(int Status, string Name, string Message) : IResu
 
     /// <summary>A malformed 32-character store path hash. Attic answers 500 here; we answer 400 (see README).</summary>
     public static ApiError InvalidStorePathHash(string hash) =>
-        new(400, "InvalidStorePathHash", $"Invalid store path hash \"{Truncate(hash)}\": expected 32 characters of Nix base-32.");
+        new(400, "InvalidStorePathHash", $"Invalid store path hash \"{Printable.Truncate(hash)}\": expected 32 characters of Nix base-32.");
 
     public static ApiError UnsupportedMediaType(string detail) => new(415, "UnsupportedMediaType", detail);
 
@@ -42,6 +43,4 @@ internal sealed record ApiError(int Status, string Name, string Message) : IResu
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body);
     }
-
-    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
 }

@@ -111,13 +111,20 @@ internal sealed class PendingNar(IBlobStorage storage, MetadataStore metadata, s
         FileSize += chunk.FileSize;
     }
 
-    /// <summary>What to record, once the caller has checked hash and size. Never for a NAR with an <see cref="InvalidReason"/>.</summary>
-    public NarToRecord ToRecord() => InvalidReason is null
-        ? new NarToRecord(NarHash.ToHexString(), NarSize, compression, _chunks, _lease?.Id)
-        : throw new InvalidOperationException($"not a NAR: {InvalidReason}");
-
-    /// <summary>Call after the NAR is recorded: its new blobs are chunks now, unless an identical NAR was used instead.</summary>
-    public void MarkRecorded(RecordedNar recorded) => _recorded = !recorded.UsedExisting;
+    /// <summary>
+    /// Records the NAR through <paramref name="record"/>, once the caller has checked hash and size; from then on its
+    /// new blobs are chunks, unless an identical NAR was used instead. Never for a NAR with an <see cref="InvalidReason"/>.
+    /// </summary>
+    public async Task<RecordedNar> RecordAsync(Func<NarToRecord, Task<RecordedNar>> record)
+    {
+        if (InvalidReason is not null)
+        {
+            throw new InvalidOperationException($"not a NAR: {InvalidReason}");
+        }
+        var recorded = await record(new NarToRecord(NarHash.ToHexString(), NarSize, compression, _chunks, _lease?.Id));
+        _recorded = !recorded.UsedExisting;
+        return recorded;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,40 +1,26 @@
-using System.Collections.Concurrent;
+using Vega.Lite.Core.Collections;
 
 namespace Vega.Lite.Metadata;
 
 /// <summary>
-/// Cache rows by name, held in memory (every binary-cache request needs one) and dropped on every change.
-/// A generation counter keeps a lookup that raced a change from storing what it read before the change.
+/// Cache rows by name, held in memory (every binary-cache request needs one) and dropped on every change; a known
+/// absent name is remembered too.
 /// </summary>
 internal sealed class CacheDirectory(MetadataStore store)
 {
-    private const int MaxEntries = 10_000;
-
-    private readonly ConcurrentDictionary<string, CacheRecord?> _byName = new(StringComparer.Ordinal);
-    private long _generation;
+    private readonly BoundedCache<string, CacheRecord?> _byName = new(maxEntries: 10_000, StringComparer.Ordinal);
 
     public async ValueTask<CacheRecord?> GetAsync(string name, CancellationToken ct)
     {
-        if (_byName.TryGetValue(name, out var known))
+        if (_byName.TryGet(name, out var known))
         {
             return known;
         }
-        var generation = Interlocked.Read(ref _generation);
+        var generation = _byName.Generation;
         var record = await store.GetCacheAsync(name, ct);
-        if (_byName.Count >= MaxEntries)
-        {
-            _byName.Clear();
-        }
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            _byName[name] = record;
-        }
+        _byName.Store(name, record, generation);
         return record;
     }
 
-    public void Invalidate(string name)
-    {
-        Interlocked.Increment(ref _generation);
-        _byName.TryRemove(name, out _);
-    }
+    public void Invalidate(string name) => _byName.Remove(name);
 }

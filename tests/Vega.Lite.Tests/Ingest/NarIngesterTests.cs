@@ -65,9 +65,8 @@ public sealed class NarIngesterTests : IAsyncLifetime
     {
         await using var pending = await _ingester.IngestAsync(new MemoryStream(nar.Nar), nar.Nar.Length, default);
         Assert.Null(pending.InvalidReason);
-        var recorded = await _metadata.RecordUploadedPathAsync(
-            _cacheId, pending.ToRecord(), new ObjectMetadata(nar.Hash, nar.StorePath, [], null, [], null, null), default);
-        pending.MarkRecorded(recorded);
+        await pending.RecordAsync(record => _metadata.RecordUploadedPathAsync(
+            _cacheId, record, new ObjectMetadata(nar.Hash, nar.StorePath, [], null, [], null, null), default));
     }
 
     /// <summary>Local storage, counting the blobs begun and the flushes asked for.</summary>
