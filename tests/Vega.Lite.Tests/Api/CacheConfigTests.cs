@@ -58,6 +58,26 @@ public sealed class CacheConfigTests : IAsyncLifetime
         Assert.Equal("https://cache.example.org/", json.RootElement.GetProperty("api_endpoint").GetString());
     }
 
+    [Theory]
+    [InlineData("/_api/v1/cache-config/heads")]
+    [InlineData("/heads/attic-cache-info")]
+    [InlineData("/heads/nix-cache-info")]
+    [InlineData("/")]
+    public async Task HEAD_answers_wherever_GET_does_with_its_status_and_no_body(string path)
+    {
+        using var client = _server.Client(_server.RootToken);
+        (await client.PostAsync("/_api/v1/cache-config/heads", TestServer.Json(CreateBody))).Dispose();
+        using var get = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        using var anonymous = _server.Client();
+        using var denied = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/_api/v1/cache-config/heads"));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+    }
+
     [Fact]
     public async Task A_supplied_keypair_is_used_as_is()
     {

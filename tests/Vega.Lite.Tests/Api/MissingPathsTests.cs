@@ -41,6 +41,19 @@ public sealed class MissingPathsTests : IAsyncLifetime
         Assert.Equal([absent1, absent2], await Missing(response));
     }
 
+    [Theory]
+    [InlineData("[null]")]
+    [InlineData("[\"0123456789abcdfghijklmnpqrsvwxyz\",null]")]
+    public async Task A_null_hash_is_a_422_like_any_other_invalid_hash(string hashes)
+    {
+        using var client = _server.Client(_server.RootToken);
+        using var response = await client.PostAsync("/_api/v1/get-missing-paths",
+            TestServer.Json($$"""{"cache":"have","store_path_hashes":{{hashes}}}"""));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(422, (int)response.StatusCode);
+        Assert.Contains("null is not a store path hash", text);
+    }
+
     [Fact]
     public async Task Takes_fifty_thousand_hashes_in_one_call()
     {

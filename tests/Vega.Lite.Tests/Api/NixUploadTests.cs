@@ -146,6 +146,21 @@ public sealed class NixUploadTests : IAsyncLifetime
         await Expect.Error(response, 400, "RequestError");
     }
 
+    [Theory]
+    [InlineData("garbage that is not brotli at all, repeated to be long enough to decode")]
+    [InlineData("\u00ff\u00ff\u00ff\u00ff")]
+    public async Task A_corrupt_brotli_file_is_a_400_not_a_500(string body)
+    {
+        var bytes = Encoding.Latin1.GetBytes(body);
+        var name = Nix32.Encode(System.Security.Cryptography.SHA256.HashData(bytes)) + ".nar.br";
+        using var client = Pusher();
+        using var response = await NixUploads.Put(client, $"/up/nar/{name}", bytes, "application/x-nix-nar");
+        await Expect.Error(response, 400, "RequestError");
+        Assert.Contains("brotli data is corrupt", await response.Content.ReadAsStringAsync());
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/up/nar/{name}"));
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
     [Fact]
     public async Task A_narinfo_must_name_an_uploaded_NAR_with_matching_hash_and_size()
     {
