@@ -7,6 +7,8 @@ using Vega.Lite.Http;
 using Vega.Lite.Ingest;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.Local;
+using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite;
 

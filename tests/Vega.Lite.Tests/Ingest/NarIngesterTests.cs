@@ -3,6 +3,7 @@ using Vega.Lite.Core.Nix;
 using Vega.Lite.Ingest;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.Local;
 
 namespace Vega.Lite.Tests.Ingest;
 

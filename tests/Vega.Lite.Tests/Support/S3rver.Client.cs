@@ -2,6 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Vega.Lite.Config;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite.Tests.Support;
 

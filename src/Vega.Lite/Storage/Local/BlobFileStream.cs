@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Vega.Lite.Core.IO;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.Local;
 
 /// <summary>
 /// A blob file read with <c>pread</c> from a position it keeps: no buffer, no handle object, reads done inline

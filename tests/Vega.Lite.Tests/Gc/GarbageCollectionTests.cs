@@ -4,7 +4,7 @@ using Vega.Lite.Gc;
 using Vega.Lite.Ingest;
 using Vega.Lite.Storage;
 
-namespace Vega.Lite.Tests.Api;
+namespace Vega.Lite.Tests.Gc;
 
 /// <summary>Garbage collection (attic-api.md §7) and path deletion (beyond Attic, its #265).</summary>
 public sealed class GarbageCollectionTests : IAsyncLifetime

@@ -1,6 +1,6 @@
 using Vega.Lite.Ingest;
 
-namespace Vega.Lite.Tests.Storage;
+namespace Vega.Lite.Tests.Ingest;
 
 /// <summary>How garbage collection tells a live upload's owner from a dead one.</summary>
 public sealed class ProcessIdentityTests

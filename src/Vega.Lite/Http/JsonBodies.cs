@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Vega.Lite.Http;
 
-namespace Vega.Lite.Api;
+namespace Vega.Lite.Http;
 
 /// <summary>
 /// JSON request bodies the way Attic's framework treats them (attic-api.md §1.2): wrong or missing

@@ -1,4 +1,4 @@
-namespace Vega.Lite.Api;
+namespace Vega.Lite.Http;
 
 /// <summary>Reads small request bodies (narinfo, nix-cache-info, JSON) with a size cap, never trusting Content-Length.</summary>
 internal static class RequestBodies

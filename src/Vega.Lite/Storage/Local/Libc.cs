@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.Local;
 
 /// <summary>The file-descriptor calls local storage makes directly (see <see cref="StorageRoot"/>), and their constants.</summary>
 internal static partial class Libc

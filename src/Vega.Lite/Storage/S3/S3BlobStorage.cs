@@ -3,7 +3,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Vega.Lite.Config;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.S3;
 
 /// <summary>
 /// Blobs as objects at the bucket's root, named by their key (<c>&lt;uuid&gt;.chunk</c>), as Attic stores them.

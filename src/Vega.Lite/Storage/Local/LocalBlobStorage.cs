@@ -1,4 +1,4 @@
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.Local;
 
 /// <summary>
 /// Blobs as files under a root, in Attic's layout: <c>ROOT/a/ab/ab…chunk</c> with <c>ROOT/VERSION</c> holding 1.

@@ -3,7 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Vega.Lite.Config;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.S3;
 
 /// <summary>
 /// The S3 client for <c>[storage] type = "s3"</c>, set up as Attic sets up its own (attic-api.md §6.2): a custom

@@ -3,7 +3,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Vega.Lite.Core.IO;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.S3;
 
 /// <summary>
 /// An S3 object's bytes from an offset to its end, never silently short (Attic #101): when a response body ends

@@ -1,6 +1,6 @@
 using Vega.Lite.Core.IO;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.S3;
 
 /// <summary>
 /// The write-only <see cref="IBlobUpload.Content"/> of an <see cref="S3Upload"/>. Disposing it does nothing: the

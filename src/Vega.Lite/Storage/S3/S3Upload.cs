@@ -2,7 +2,7 @@ using System.Buffers;
 using Amazon.S3;
 using Amazon.S3.Model;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.S3;
 
 /// <summary>
 /// One blob being written to S3 with bounded memory, as Attic does it: a blob that ends below

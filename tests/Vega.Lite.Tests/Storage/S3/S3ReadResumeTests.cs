@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.S3;
 
-namespace Vega.Lite.Tests.Storage;
+namespace Vega.Lite.Tests.Storage.S3;
 
 /// <summary>
 /// Reads through a relay that cuts S3's responses mid-body (Attic #101): the stream resumes with ranged GETs and

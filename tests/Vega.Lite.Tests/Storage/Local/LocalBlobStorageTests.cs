@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.Local;
 using Vega.Lite.Tests.Support;
 
-namespace Vega.Lite.Tests.Storage;
+namespace Vega.Lite.Tests.Storage.Local;
 
 public sealed class LocalBlobStorageTests : IDisposable
 {

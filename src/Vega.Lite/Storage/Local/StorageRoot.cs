@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.Local;
 
 /// <summary>
 /// The local storage's root directory and its 256 blob directories (<c>a/ab</c>), held open once used: a blob file is

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Vega.Lite.Core.IO;
 
-namespace Vega.Lite.Storage;
+namespace Vega.Lite.Storage.Local;
 
 /// <summary>
 /// A new blob file written with <c>write</c>: no buffer, no handle object, writes done inline (they land in the page

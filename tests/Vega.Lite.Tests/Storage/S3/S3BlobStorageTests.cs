@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Vega.Lite.Storage;
+using Vega.Lite.Storage.S3;
 
-namespace Vega.Lite.Tests.Storage;
+namespace Vega.Lite.Tests.Storage.S3;
 
 /// <summary>S3BlobStorage against a real s3rver: one server for the class, a fresh one where a test stops it.</summary>
 public sealed class S3BlobStorageTests(S3BlobStorageTests.Fixture fixture) : IClassFixture<S3BlobStorageTests.Fixture>

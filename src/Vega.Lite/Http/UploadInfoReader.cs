@@ -6,7 +6,7 @@ using Vega.Lite.Core.Contracts.V1;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.Http;
 
-namespace Vega.Lite.Api;
+namespace Vega.Lite.Http;
 
 /// <summary>An upload's path metadata, parsed and checked, with its claimed NAR hash decoded.</summary>
 internal sealed record UploadInfo(UploadPathNarInfo NarInfo, NixHash NarHash)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Vega.Lite.Storage;
 
-namespace Vega.Lite.Tests.Api;
+namespace Vega.Lite.Tests.Storage.S3;
 
 /// <summary>The whole server with <c>[storage] type = "s3"</c> against a real s3rver: pushes land in the bucket and are served back.</summary>
 public sealed class S3StorageTests : IAsyncLifetime
