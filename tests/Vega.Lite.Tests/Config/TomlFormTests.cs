@@ -139,8 +139,8 @@ public sealed class TomlFormTests
     }
 
     /// <summary>
-    /// Tomlyn reads TOML 1.1, which Attic's TOML 1.0 parser refuses in these forms: a configuration written for
-    /// Vega.Lite with them does not move back to atticd.
+    /// TOML 1.1, as atticd reads it since it moved to the <c>toml</c> crate 1.1 (2026-06-24); an older atticd, on
+    /// TOML 1.0, refuses these forms.
     /// </summary>
     [Fact]
     public void Toml_1_1_forms_are_accepted()
