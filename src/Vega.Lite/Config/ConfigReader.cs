@@ -1,5 +1,4 @@
 using Vega.Lite.Core.Time;
-using Vega.Lite.Core.Toml;
 
 namespace Vega.Lite.Config;
 
@@ -30,29 +29,21 @@ internal sealed class ConfigReader
 
     public static ServerConfig Read(string tomlText, string source, Func<string, string?> env)
     {
-        TomlTable root;
-        try
-        {
-            root = TomlParser.Parse(tomlText, source);
-        }
-        catch (TomlException e)
-        {
-            throw new ConfigException($"Invalid configuration: {e.Message}");
-        }
+        var root = TomlDocumentReader.Read(tomlText, source);
         return new ConfigReader(source, env).ReadRoot(root);
     }
 
-    private ServerConfig ReadRoot(TomlTable root)
+    private ServerConfig ReadRoot(ConfigTable root)
     {
         foreach (var key in root.Keys)
         {
             if (key == "token-hs256-secret-base64")
             {
-                throw Error(key, root[key], "the top-level key is no longer supported: move it to the [jwt.signing] section");
+                throw Error(key, root[key].Line, "the top-level key is no longer supported: move it to the [jwt.signing] section");
             }
             if (!TopLevelKeys.Contains(key))
             {
-                throw Error(key, root[key], "unknown key");
+                throw Error(key, root[key].Line, "unknown key");
             }
         }
 
@@ -75,7 +66,7 @@ internal sealed class ConfigReader
         };
     }
 
-    private DatabaseConfig ReadDatabase(TomlTable? table)
+    private DatabaseConfig ReadDatabase(ConfigTable? table)
     {
         var url = table is null ? null : OptionalString(table, "url", "database.");
         url ??= NonEmptyEnv("ATTIC_SERVER_DATABASE_URL");
@@ -88,7 +79,7 @@ internal sealed class ConfigReader
         return new DatabaseConfig(url, heartbeat ?? false);
     }
 
-    private StorageConfig ReadStorage(TomlTable? table)
+    private StorageConfig ReadStorage(ConfigTable? table)
     {
         if (table is null)
         {
@@ -109,11 +100,11 @@ internal sealed class ConfigReader
                     credentials is null ? null : RequiredString(credentials, "access_key_id", "storage.credentials."),
                     credentials is null ? null : RequiredString(credentials, "secret_access_key", "storage.credentials."));
             default:
-                throw Error("storage.type", table["type"], $"must be \"local\" or \"s3\", not \"{type}\"");
+                throw Error("storage.type", table["type"].Line, $"must be \"local\" or \"s3\", not \"{type}\"");
         }
     }
 
-    private ChunkingConfig ReadChunking(TomlTable? table)
+    private ChunkingConfig ReadChunking(ConfigTable? table)
     {
         // Attic requires all four keys; we default to its template values when the section is absent.
         if (table is null)
@@ -126,12 +117,12 @@ internal sealed class ConfigReader
         var max = RequiredInteger(table, "max-size", "chunking.", min: 1024);
         if (!(min <= avg && avg <= max) || max > 64 * 1024 * 1024)
         {
-            throw Error("chunking", table, "min-size <= avg-size <= max-size <= 64 MiB must hold");
+            throw Error("chunking", table.Line, "min-size <= avg-size <= max-size <= 64 MiB must hold");
         }
         return new ChunkingConfig(threshold, (int)min, (int)avg, (int)max);
     }
 
-    private CompressionConfig ReadCompression(TomlTable? table)
+    private CompressionConfig ReadCompression(ConfigTable? table)
     {
         if (table is null)
         {
@@ -144,24 +135,24 @@ internal sealed class ConfigReader
             "zstd" => CompressionType.Zstd,
             "xz" => CompressionType.Xz,
             "brotli" => CompressionType.Brotli,
-            _ => throw Error("compression.type", table["type"], $"must be one of none, zstd, xz, brotli, not \"{typeName}\""),
+            _ => throw Error("compression.type", table["type"].Line, $"must be one of none, zstd, xz, brotli, not \"{typeName}\""),
         };
         var level = OptionalInteger(table, "level", "compression.", min: -7);
         if (level is > 22)
         {
-            throw Error("compression.level", table["level"], "must be at most 22");
+            throw Error("compression.level", table["level"].Line, "must be at most 22");
         }
         return new CompressionConfig(type, level is null ? null : (int)level);
     }
 
-    private GarbageCollectionConfig ReadGarbageCollection(TomlTable? table)
+    private GarbageCollectionConfig ReadGarbageCollection(ConfigTable? table)
     {
         var interval = table is null ? null : OptionalDuration(table, "interval", "garbage-collection.");
         var retention = table is null ? null : OptionalDuration(table, "default-retention-period", "garbage-collection.");
         return new GarbageCollectionConfig(interval ?? TimeSpan.FromHours(12), retention ?? TimeSpan.Zero);
     }
 
-    private JwtConfig ReadJwt(TomlTable? table)
+    private JwtConfig ReadJwt(ConfigTable? table)
     {
         var issuer = table is null ? null : OptionalString(table, "token-bound-issuer", "jwt.");
         var audiences = table is null ? null : OptionalStringArray(table, "token-bound-audiences", "jwt.");
@@ -169,14 +160,14 @@ internal sealed class ConfigReader
         return new JwtConfig(issuer, audiences, ReadSigning(signingTable));
     }
 
-    private JwtSigningConfig ReadSigning(TomlTable? table)
+    private JwtSigningConfig ReadSigning(ConfigTable? table)
     {
         if (table is not null)
         {
             var present = SigningKeys.Where(k => table.TryGetValue(k, out _)).ToList();
             if (present.Count != 1)
             {
-                throw Error("jwt.signing", table,
+                throw Error("jwt.signing", table.Line,
                     $"set exactly one of {string.Join(", ", SigningKeys)} (found {present.Count})");
             }
             return new JwtSigningConfig(present[0], RequiredString(table, present[0], "jwt.signing."));
@@ -197,17 +188,17 @@ internal sealed class ConfigReader
 
     private string? NonEmptyEnv(string name) => _env(name) is { Length: > 0 } value ? value : null;
 
-    private string? OptionalEndpoint(TomlTable table, string key)
+    private string? OptionalEndpoint(ConfigTable table, string key)
     {
         var value = OptionalString(table, key, "");
         if (value is not null && (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
-            throw Error(key, table[key], "must be an absolute http(s) URL ending in \"/\"");
+            throw Error(key, table[key].Line, "must be an absolute http(s) URL ending in \"/\"");
         }
         return value;
     }
 
-    private TimeSpan? OptionalDuration(TomlTable table, string key, string prefix)
+    private TimeSpan? OptionalDuration(ConfigTable table, string key, string prefix)
     {
         var text = OptionalString(table, key, prefix);
         if (text is null)
@@ -216,65 +207,64 @@ internal sealed class ConfigReader
         }
         if (!HumanDuration.TryParse(text, out var value, out var error))
         {
-            throw Error(prefix + key, table[key], error ?? "invalid duration");
+            throw Error(prefix + key, table[key].Line, error ?? "invalid duration");
         }
         return value;
     }
 
-    private TomlTable? OptionalTable(TomlTable table, string key, string prefix) =>
+    private ConfigTable? OptionalTable(ConfigTable table, string key, string prefix) =>
         Optional(table, key) switch
         {
             null => null,
-            TomlTable t => t,
-            var other => throw Error(prefix + key, other, "must be a table"),
+            { Value: ConfigTable t } => t,
+            var other => throw Error(prefix + key, other.Line, "must be a table"),
         };
 
-    private string RequiredString(TomlTable table, string key, string prefix) =>
+    private string RequiredString(ConfigTable table, string key, string prefix) =>
         OptionalString(table, key, prefix) ?? throw new ConfigException($"{_source}: {prefix}{key} is required");
 
-    private string? OptionalString(TomlTable table, string key, string prefix) =>
+    private string? OptionalString(ConfigTable table, string key, string prefix) =>
         Optional(table, key) switch
         {
             null => null,
-            TomlString s => s.Value,
-            var other => throw Error(prefix + key, other, "must be a string"),
+            { Value: string s } => s,
+            var other => throw Error(prefix + key, other.Line, "must be a string"),
         };
 
-    private bool? OptionalBool(TomlTable table, string key, string prefix) =>
+    private bool? OptionalBool(ConfigTable table, string key, string prefix) =>
         Optional(table, key) switch
         {
             null => null,
-            TomlBoolean b => b.Value,
-            var other => throw Error(prefix + key, other, "must be true or false"),
+            { Value: bool b } => b,
+            var other => throw Error(prefix + key, other.Line, "must be true or false"),
         };
 
-    private long RequiredInteger(TomlTable table, string key, string prefix, long min) =>
+    private long RequiredInteger(ConfigTable table, string key, string prefix, long min) =>
         OptionalInteger(table, key, prefix, min) ?? throw new ConfigException($"{_source}: {prefix}{key} is required");
 
-    private long? OptionalInteger(TomlTable table, string key, string prefix, long min) =>
+    private long? OptionalInteger(ConfigTable table, string key, string prefix, long min) =>
         Optional(table, key) switch
         {
             null => null,
-            TomlInteger i when i.Value >= min && i.Value <= int.MaxValue => i.Value,
-            TomlInteger i => throw Error(prefix + key, i, $"must be between {min} and {int.MaxValue}"),
-            var other => throw Error(prefix + key, other, "must be an integer"),
+            { Value: long i } when i >= min && i <= int.MaxValue => i,
+            { Value: long } other => throw Error(prefix + key, other.Line, $"must be between {min} and {int.MaxValue}"),
+            var other => throw Error(prefix + key, other.Line, "must be an integer"),
         };
 
-    private IReadOnlyList<string>? OptionalStringArray(TomlTable table, string key, string prefix)
+    private IReadOnlyList<string>? OptionalStringArray(ConfigTable table, string key, string prefix)
     {
         if (Optional(table, key) is not { } value)
         {
             return null;
         }
-        if (value is not TomlArray array || array.Items.Any(i => i is not TomlString))
+        if (value.Value is not List<ConfigValue> items || items.Any(i => i.Value is not string))
         {
-            throw Error(prefix + key, value, "must be an array of strings");
+            throw Error(prefix + key, value.Line, "must be an array of strings");
         }
-        return array.Items.Select(i => ((TomlString)i).Value).ToList();
+        return items.Select(i => (string)i.Value).ToList();
     }
 
-    private static TomlValue? Optional(TomlTable table, string key) => table.TryGetValue(key, out var v) ? v : null;
+    private static ConfigValue? Optional(ConfigTable table, string key) => table.TryGetValue(key, out var v) ? v : null;
 
-    private ConfigException Error(string key, TomlValue value, string problem) =>
-        new($"{_source}:{value.Line}: {key}: {problem}");
+    private ConfigException Error(string key, int line, string problem) => new($"{_source}:{line}: {key}: {problem}");
 }
