@@ -22,7 +22,7 @@ internal static class FirstStart
 
         using var rsa = RSA.Create(4096);
         var secret = Convert.ToBase64String(Encoding.UTF8.GetBytes(rsa.ExportRSAPrivateKeyPem()));
-        var listen = listenOverride ?? "[::]:8080";
+        var listen = listenOverride ?? ConfigDefaults.Listen;
         var text = Template(listen, dataDir, secret);
         using (var file = new FileStream(configPath, new FileStreamOptions
         {
@@ -76,10 +76,10 @@ internal static class FirstStart
         path = "{dataDir}/storage"
 
         [chunking]
-        nar-size-threshold = 65536
-        min-size = 16384
-        avg-size = 65536
-        max-size = 262144
+        nar-size-threshold = {ConfigDefaults.Chunking.NarSizeThreshold}
+        min-size = {ConfigDefaults.Chunking.MinSize}
+        avg-size = {ConfigDefaults.Chunking.AvgSize}
+        max-size = {ConfigDefaults.Chunking.MaxSize}
 
         [compression]
         type = "zstd"

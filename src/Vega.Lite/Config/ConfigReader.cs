@@ -50,13 +50,13 @@ internal sealed class ConfigReader
         return new ServerConfig
         {
             Source = _source,
-            Listen = OptionalString(root, "listen", "") ?? "[::]:8080",
+            Listen = OptionalString(root, "listen", "") ?? ConfigDefaults.Listen,
             AllowedHosts = OptionalStringArray(root, "allowed-hosts", "") ?? [],
             ApiEndpoint = OptionalEndpoint(root, "api-endpoint"),
             SubstituterEndpoint = OptionalEndpoint(root, "substituter-endpoint"),
-            SoftDeleteCaches = OptionalBool(root, "soft-delete-caches", "") ?? false,
-            RequireProofOfPossession = OptionalBool(root, "require-proof-of-possession", "") ?? true,
-            MaxNarInfoSize = OptionalInteger(root, "max-nar-info-size", "", min: 1) ?? 1_048_576,
+            SoftDeleteCaches = OptionalBool(root, "soft-delete-caches", "") ?? ConfigDefaults.SoftDeleteCaches,
+            RequireProofOfPossession = OptionalBool(root, "require-proof-of-possession", "") ?? ConfigDefaults.RequireProofOfPossession,
+            MaxNarInfoSize = OptionalInteger(root, "max-nar-info-size", "", min: 1) ?? ConfigDefaults.MaxNarInfoSize,
             Database = ReadDatabase(OptionalTable(root, "database", "")),
             Storage = ReadStorage(OptionalTable(root, "storage", "")),
             Chunking = ReadChunking(OptionalTable(root, "chunking", "")),
@@ -76,7 +76,7 @@ internal sealed class ConfigReader
                 $"{_source}: database.url is not set: set it in the [database] section or in ATTIC_SERVER_DATABASE_URL");
         }
         var heartbeat = table is null ? null : OptionalBool(table, "heartbeat", "database.");
-        return new DatabaseConfig(url, heartbeat ?? false);
+        return new DatabaseConfig(url, heartbeat ?? ConfigDefaults.DatabaseHeartbeat);
     }
 
     private StorageConfig ReadStorage(ConfigTable? table)
@@ -109,7 +109,7 @@ internal sealed class ConfigReader
         // Attic requires all four keys; we default to its template values when the section is absent.
         if (table is null)
         {
-            return new ChunkingConfig(65536, 16384, 65536, 262144);
+            return ConfigDefaults.Chunking;
         }
         var threshold = RequiredInteger(table, "nar-size-threshold", "chunking.", min: 0);
         var min = RequiredInteger(table, "min-size", "chunking.", min: 64);
@@ -126,7 +126,7 @@ internal sealed class ConfigReader
     {
         if (table is null)
         {
-            return new CompressionConfig(CompressionType.Zstd, null);
+            return ConfigDefaults.Compression;
         }
         var typeName = RequiredString(table, "type", "compression.");
         var type = typeName switch
@@ -149,7 +149,8 @@ internal sealed class ConfigReader
     {
         var interval = table is null ? null : OptionalDuration(table, "interval", "garbage-collection.");
         var retention = table is null ? null : OptionalDuration(table, "default-retention-period", "garbage-collection.");
-        return new GarbageCollectionConfig(interval ?? TimeSpan.FromHours(12), retention ?? TimeSpan.Zero);
+        return new GarbageCollectionConfig(
+            interval ?? ConfigDefaults.GarbageCollectionInterval, retention ?? ConfigDefaults.DefaultRetentionPeriod);
     }
 
     private JwtConfig ReadJwt(ConfigTable? table)

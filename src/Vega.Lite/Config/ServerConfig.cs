@@ -8,8 +8,8 @@ internal sealed record ServerConfig
     public string? ApiEndpoint { get; init; }
     public string? SubstituterEndpoint { get; init; }
     public bool SoftDeleteCaches { get; init; }
-    public bool RequireProofOfPossession { get; init; } = true;
-    public long MaxNarInfoSize { get; init; } = 1_048_576;
+    public bool RequireProofOfPossession { get; init; } = ConfigDefaults.RequireProofOfPossession;
+    public long MaxNarInfoSize { get; init; } = ConfigDefaults.MaxNarInfoSize;
     public required DatabaseConfig Database { get; init; }
     public required StorageConfig Storage { get; init; }
     public required ChunkingConfig Chunking { get; init; }
@@ -46,14 +46,8 @@ internal sealed record CompressionConfig(CompressionType Type, int? Level)
         _ => "br",
     };
 
-    /// <summary>Attic's defaults: zstd 8, xz 2, brotli 5.</summary>
-    public int EffectiveLevel => Level ?? Type switch
-    {
-        CompressionType.Zstd => 8,
-        CompressionType.Xz => 2,
-        CompressionType.Brotli => 5,
-        _ => 0,
-    };
+    /// <summary>The level set, or the type's default (<see cref="ConfigDefaults.CompressionLevel"/>).</summary>
+    public int EffectiveLevel => Level ?? ConfigDefaults.CompressionLevel(Type);
 }
 
 internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan DefaultRetentionPeriod);
