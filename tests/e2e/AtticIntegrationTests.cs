@@ -17,8 +17,8 @@ public sealed class NixFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Attic's own NixOS integration test (integration-tests/basic, attic-api.md §10.1) replayed against the published binary
-/// with <see cref="AtticClient"/> in place of the stock client, asserting the exact status codes and error names (§10.3).
+/// Attic's own NixOS integration test (integration-tests/basic, docs/attic-api.md §10.1) replayed against the published binary
+/// with <see cref="AtticClient"/> in place of the stock client, asserting the exact status codes and error names (docs/attic-api.md §10.3).
 /// </summary>
 public sealed class AtticIntegrationTests
 {
@@ -200,7 +200,7 @@ public sealed class AtticIntegrationTests
         Assert.Contains("hello", await File.ReadAllTextAsync(path));
     }
 
-    /// <summary>The <c>message</c> of each error kind the tests meet (§2.2).</summary>
+    /// <summary>The <c>message</c> of each error kind the tests meet (docs/attic-api.md §2.2).</summary>
     private static readonly Dictionary<string, string> Messages = new()
     {
         ["Unauthorized"] = "Unauthorized.",

@@ -1,4 +1,4 @@
-# Attic's module's hardening, copied from its documentation (shared/reference/attic-api.md section 9): the
+# Attic's module's hardening, copied from its nixos/atticd.nix (docs/attic-api.md §9): the
 # reference eval-module.nix compares the unit with, and the stand-in for Attic's unit in scenarios.nix.
 {
   CapabilityBoundingSet = [ "" ];

@@ -9,7 +9,7 @@ using Vega.Lite.Metadata;
 namespace Vega.Lite.Api;
 
 /// <summary>
-/// <c>POST /_api/v1/get-missing-paths</c> (attic-api.md §3.5.5): which of the given store path hashes the cache
+/// <c>POST /_api/v1/get-missing-paths</c> (docs/attic-api.md §3.5.5): which of the given store path hashes the cache
 /// lacks. Needs push, since it reveals a cache's contents. Duplicates are answered once, in request order.
 /// </summary>
 internal static class MissingPathsEndpoint

@@ -5,7 +5,7 @@ using Vega.Lite.Metadata;
 namespace Vega.Lite.Auth;
 
 /// <summary>
-/// Attic's three authorization flows (attic-api.md §2.3), including its existence hiding: a caller who holds no
+/// Attic's three authorization flows (docs/attic-api.md §2.3), including its existence hiding: a caller who holds no
 /// bit on a cache name gets 401 whether or not the cache exists; one who does gets 404 or 403.
 /// </summary>
 internal sealed class CacheAccess(CacheDirectory caches)

@@ -3,7 +3,7 @@ using System.Text;
 namespace Vega.Lite.Config;
 
 /// <summary>
-/// Finds the configuration the way atticd does (attic-api.md §8.1): <c>-f PATH</c>, else
+/// Finds the configuration the way atticd does (docs/attic-api.md §8.1): <c>-f PATH</c>, else
 /// <c>ATTIC_SERVER_CONFIG_BASE64</c>, else <c>$XDG_CONFIG_HOME/attic/server.toml</c>.
 /// </summary>
 internal static class ConfigLoader

@@ -1,6 +1,6 @@
 namespace Vega.Lite.Config;
 
-/// <summary>The server configuration, with Attic's keys and defaults (attic-api.md §8.2).</summary>
+/// <summary>The server configuration, with Attic's keys and defaults (docs/attic-api.md §8.2).</summary>
 internal sealed record ServerConfig
 {
     public required string Listen { get; init; }

@@ -13,7 +13,7 @@ internal sealed record GcReport(int Objects, int Nars, int Chunks, int Abandoned
 }
 
 /// <summary>
-/// One garbage-collection pass (attic-api.md §7): expired objects, then NARs nothing refers to, then chunks no NAR
+/// One garbage-collection pass (docs/attic-api.md §7): expired objects, then NARs nothing refers to, then chunks no NAR
 /// refers to and their blobs, then the blobs of uploads whose process died. A blob that is already gone counts as
 /// deleted (Attic #361); chunk rows are paged through, so a pass finishes whatever their number.
 /// </summary>

@@ -5,7 +5,7 @@ using Vega.Lite.Core.Nix;
 namespace Vega.Lite.Http;
 
 /// <summary>
-/// Attic's error kinds (attic-api.md §2.2): one place for every status, name and user-facing message.
+/// Attic's error kinds (docs/attic-api.md §2.2): one place for every status, name and user-facing message.
 /// Sent as <c>{"code","error","message"}</c> with a Content-Length.
 /// </summary>
 internal sealed record ApiError(int Status, string Name, string Message) : IResult

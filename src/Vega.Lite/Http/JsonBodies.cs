@@ -5,7 +5,7 @@ using Vega.Lite.Http;
 namespace Vega.Lite.Http;
 
 /// <summary>
-/// JSON request bodies the way Attic's framework treats them (attic-api.md §1.2): wrong or missing
+/// JSON request bodies the way Attic's framework treats them (docs/attic-api.md §1.2): wrong or missing
 /// Content-Type 415, over 2 MiB 413, malformed JSON 400, wrong shape 422; each with a plain-text reason.
 /// </summary>
 internal static class JsonBodies

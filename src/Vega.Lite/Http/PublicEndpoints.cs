@@ -3,7 +3,7 @@ using Vega.Lite.Config;
 namespace Vega.Lite.Http;
 
 /// <summary>
-/// The URLs clients are told to use (attic-api.md §1.3): the configured <c>api-endpoint</c> /
+/// The URLs clients are told to use (docs/attic-api.md §1.3): the configured <c>api-endpoint</c> /
 /// <c>substituter-endpoint</c>, or ones built from the request's Host and <c>X-Forwarded-Proto: https</c>.
 /// </summary>
 internal static class PublicEndpoints

@@ -15,7 +15,7 @@ internal sealed record UploadInfo(UploadPathNarInfo NarInfo, NixHash NarHash)
 }
 
 /// <summary>
-/// Reads the <c>UploadPathNarInfo</c> of <c>PUT /_api/v1/upload-path</c> (attic-api.md §3.4) from the body's preamble
+/// Reads the <c>UploadPathNarInfo</c> of <c>PUT /_api/v1/upload-path</c> (docs/attic-api.md §3.4) from the body's preamble
 /// (<c>X-Attic-Nar-Info-Preamble-Size</c>, checked first, as Attic does) or from the <c>X-Attic-Nar-Info</c> header.
 /// After a preamble the request body is positioned at the NAR's first byte.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace Vega.Lite.Metadata;
 
-/// <summary>The queries of garbage collection (attic-api.md §7), one per phase.</summary>
+/// <summary>The queries of garbage collection (docs/attic-api.md §7), one per phase.</summary>
 internal sealed partial class MetadataStore
 {
     /// <summary>`nix copy` uploads whose narinfo never came (or came long ago) stop holding their NAR after this.</summary>

@@ -5,7 +5,7 @@ namespace Vega.Lite.Core.Tests;
 
 public sealed class SigningTests
 {
-    // Vectors from nix-cache-protocol.md §1.5 (signatures produced by Nix 2.8.0).
+    // Vectors from docs/nix-cache-protocol.md §1.5 (signatures produced by Nix 2.8.0).
     private const string ProbeSecret = "probe-1:YluTci3K5VbmWItrj/Vb2RpVHxwORWXXb/iu0xlUP6f1mQ1LWQvR2iqQeYrn74mziC9EH2VqqqJ1SbNNxV+PoA==";
     private const string ProbePublic = "probe-1:9ZkNS1kL0doqkHmK5++Js4gvRB9laqqidUmzTcVfj6A=";
     private const string FingerprintA = "1;/nix/store/189wx4z6f15a82c7y9xlf61dw6hsaggy-probe-out;sha256:02lkdfpsx6xpqlvn3v9xpzdxiz1x7jxj1fj6nxkyqbpbxsrpijx8;752;/nix/store/2vgq3jvf76b54v3vrl0g9khzhlb73xr2-dep.txt";

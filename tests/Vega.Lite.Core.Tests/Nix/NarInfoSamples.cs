@@ -1,6 +1,6 @@
 namespace Vega.Lite.Core.Nix.Tests;
 
-/// <summary>The real narinfo files written by Nix 2.8 (reference §1.3).</summary>
+/// <summary>The real narinfo files written by Nix 2.8 (docs/nix-cache-protocol.md §1.3).</summary>
 internal static class NarInfoSamples
 {
     public const string ProbeOut =

@@ -4,7 +4,7 @@ namespace Vega.Lite.Core.Nix.Tests;
 
 public sealed class NarWriterTests
 {
-    // The 128-byte NAR of a regular file holding "hello world" (reference §2, observed with Nix 2.8).
+    // The 128-byte NAR of a regular file holding "hello world" (docs/nix-cache-protocol.md §2, observed with Nix 2.8).
     private const string HelloWorldNarHex =
         "0d00000000000000" + "6e69782d61726368" + "6976652d31000000" + "0100000000000000" +
         "2800000000000000" + "0400000000000000" + "7479706500000000" + "0700000000000000" +

@@ -3,7 +3,7 @@ using Vega.Lite.Core.Tokens;
 
 namespace Vega.Lite.Tests.Api;
 
-/// <summary><c>PATCH</c> and <c>DELETE /_api/v1/cache-config/{cache}</c> (attic-api.md §3.5.3, §3.5.4).</summary>
+/// <summary><c>PATCH</c> and <c>DELETE /_api/v1/cache-config/{cache}</c> (docs/attic-api.md §3.5.3, §3.5.4).</summary>
 public sealed class CacheConfigureTests : IAsyncLifetime
 {
     private static readonly CachePermission Configure = CachePermission.None with { ConfigureCache = true };

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Vega.Lite.Tests.Api;
 
-/// <summary>Uploads cut into content-defined chunks (attic-api.md §6.3, §6.4), deduplicated chunk by chunk.</summary>
+/// <summary>Uploads cut into content-defined chunks (docs/attic-api.md §6.3, §6.4), deduplicated chunk by chunk.</summary>
 public sealed class ChunkedUploadTests : IAsyncLifetime
 {
     private const string Chunking = "[chunking]\nnar-size-threshold = 1\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Vega.Lite.Tests.Api;
 
-/// <summary><c>POST /_api/v1/get-missing-paths</c> (attic-api.md §3.5.5).</summary>
+/// <summary><c>POST /_api/v1/get-missing-paths</c> (docs/attic-api.md §3.5.5).</summary>
 public sealed class MissingPathsTests : IAsyncLifetime
 {
     private TestServer _server = null!;

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Vega.Lite.Tests.Api;
 
-/// <summary><c>PUT /_api/v1/upload-path</c> as the attic client drives it (attic-api.md §3.4, §6.3).</summary>
+/// <summary><c>PUT /_api/v1/upload-path</c> as the attic client drives it (docs/attic-api.md §3.4, §6.3).</summary>
 public sealed class UploadPathTests : IAsyncLifetime
 {
     private TestServer _server = null!;

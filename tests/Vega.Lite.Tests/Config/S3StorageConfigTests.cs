@@ -5,7 +5,7 @@ using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite.Tests.Config;
 
-/// <summary><c>[storage] type = "s3"</c>: Attic's keys, and the client settings they turn into (attic-api.md §6.2, §8.2).</summary>
+/// <summary><c>[storage] type = "s3"</c>: Attic's keys, and the client settings they turn into (docs/attic-api.md §6.2, §8.2).</summary>
 public sealed class S3StorageConfigTests
 {
     private static ServerConfig Read(string storage) => ConfigReader.Read(

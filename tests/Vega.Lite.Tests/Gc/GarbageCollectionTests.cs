@@ -6,7 +6,7 @@ using Vega.Lite.Storage;
 
 namespace Vega.Lite.Tests.Gc;
 
-/// <summary>Garbage collection (attic-api.md §7) and path deletion (beyond Attic, its #265).</summary>
+/// <summary>Garbage collection (docs/attic-api.md §7) and path deletion (beyond Attic, its #265).</summary>
 public sealed class GarbageCollectionTests : IAsyncLifetime
 {
     private const string Chunking = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Vega.Lite.Tests.Support;
 
 /// <summary>
-/// <c>PUT /_api/v1/upload-path</c> as the attic client sends it (attic-api.md §3.4, §5.3): a chunked body with no
+/// <c>PUT /_api/v1/upload-path</c> as the attic client sends it (docs/attic-api.md §3.4, §5.3): a chunked body with no
 /// Content-Length and no Content-Type, the path's metadata in <c>X-Attic-Nar-Info</c> or in a preamble.
 /// </summary>
 public static class AtticUploads

@@ -34,7 +34,7 @@ public sealed class AtticApiException(string call, HttpStatusCode status, string
     }
 }
 
-/// <summary>The parts of a CacheConfig (§3.5.1) the client reads.</summary>
+/// <summary>The parts of a CacheConfig (docs/attic-api.md §3.5.1) the client reads.</summary>
 public sealed record AtticCacheConfig(
     string SubstituterEndpoint, string ApiEndpoint, string PublicKey, bool IsPublic, IReadOnlyList<string> UpstreamCacheKeyNames);
 
@@ -44,7 +44,7 @@ public sealed record AtticPathInfo(string StorePath, string NarHash, long NarSiz
     public string Hash => Path.GetFileName(StorePath)[..32];
 }
 
-/// <summary>One 2xx answer to upload-path (UploadPathResult, §3.4); <c>FileSize</c> is null when the key is absent.</summary>
+/// <summary>One 2xx answer to upload-path (UploadPathResult, docs/attic-api.md §3.4); <c>FileSize</c> is null when the key is absent.</summary>
 public sealed record AtticUploadResult(string Kind, long? FileSize, string Body);
 
 /// <summary>What a push did: paths left after the upstream filter, what the server said was missing, and each upload's answer.</summary>
@@ -59,7 +59,7 @@ public sealed record AtticUse(string Substituter, string PublicKey)
 }
 
 /// <summary>
-/// A stand-in for the stock <c>attic</c> client (§5.3): the same HTTP calls, bodies and headers, in the same order.
+/// A stand-in for the stock <c>attic</c> client (docs/attic-api.md §5.3): the same HTTP calls, bodies and headers, in the same order.
 /// One instance is one configured server (<c>attic login NAME ENDPOINT [TOKEN]</c>); a null token is anonymous.
 /// </summary>
 public sealed class AtticClient(NixEnvironment nix, string endpoint, string? token) : IDisposable

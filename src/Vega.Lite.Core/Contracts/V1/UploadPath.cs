@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Vega.Lite.Core.Contracts.V1;
 
 /// <summary>
-/// Attic's <c>UploadPathNarInfo</c> (attic-api.md §3.4): the metadata of one store path, sent in the
+/// Attic's <c>UploadPathNarInfo</c> (docs/attic-api.md §3.4): the metadata of one store path, sent in the
 /// <c>X-Attic-Nar-Info</c> header or as the body's preamble. Unknown keys are ignored, as serde does.
 /// </summary>
 public sealed record UploadPathNarInfo

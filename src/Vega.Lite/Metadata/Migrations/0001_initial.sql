@@ -1,4 +1,4 @@
--- Attic's schema (attic-api.md §6.1), so that chunked NARs (a later issue) fit without a rewrite.
+-- Attic's schema (docs/attic-api.md §6.1), so that chunked NARs (a later issue) fit without a rewrite.
 -- Times are unix seconds. A NAR is a sequence of chunks; an unchunked NAR is a NAR of one chunk.
 CREATE TABLE cache (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -6,7 +6,7 @@ using Vega.Lite.Config;
 namespace Vega.Lite.Storage.S3;
 
 /// <summary>
-/// The S3 client for <c>[storage] type = "s3"</c>, set up as Attic sets up its own (attic-api.md §6.2): a custom
+/// The S3 client for <c>[storage] type = "s3"</c>, set up as Attic sets up its own (docs/attic-api.md §6.2): a custom
 /// endpoint forces path-style addressing, credentials come from <c>[storage.credentials]</c> or else the SDK's
 /// default chain, retries are adaptive.
 /// </summary>

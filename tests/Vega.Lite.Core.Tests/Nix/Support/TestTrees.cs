@@ -5,7 +5,7 @@ namespace Vega.Lite.Core.Nix.Tests;
 /// <summary>Deterministic file trees for NAR tests.</summary>
 internal static class TestTrees
 {
-    /// <summary>The <c>probe-out</c> tree of the reference (§2): its NAR is 752 bytes.</summary>
+    /// <summary>The <c>probe-out</c> tree of docs/nix-cache-protocol.md (§2): its NAR is 752 bytes.</summary>
     public static string CreateProbeOut(string parent)
     {
         string root = Path.Combine(parent, "probe-out");
