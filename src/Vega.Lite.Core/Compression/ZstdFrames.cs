@@ -4,16 +4,13 @@ using Vega.Lite.Core.Pooling;
 namespace Vega.Lite.Core.Compression;
 
 /// <summary>
-/// One-shot zstd compression of a buffer into one frame (content size and checksum in it), for NAR chunks. Knowing the
-/// size up front lets zstd size its tables to the chunk instead of to a stream, and contexts are pooled instead of
-/// made per chunk: at Attic's default level 8 that is most of the cost of a 64 KiB chunk.
+/// One-shot zstd compression of a buffer into one frame (content size and checksum in it), for NAR chunks, with
+/// pooled contexts: making a context per chunk costs more than compressing a small chunk at Attic's level 8.
 /// </summary>
 /// <remarks>
-/// The tables are capped at what the level uses for an input of <c>tableSize</c> bytes. Left to itself, zstd sizes
-/// them to each input: at level 8 a 256 KiB chunk takes a 3.5 MiB context and a 128 KiB one 1.24 MiB, so a context
-/// was freed and made again whenever chunk sizes crossed that line, and the malloc heap held up to twice what was in
-/// use. Capped, a context is made once; a larger input is still one valid frame, its matches searched in smaller
-/// tables and a window of the capped size.
+/// The tables are capped at what the level uses for <c>tableSize</c> bytes, so a context is made once instead of
+/// again whenever chunk sizes cross a table-size step; a larger input is still one valid frame, compressed in the
+/// smaller tables and window (README, Benchmarks).
 /// </remarks>
 public static class ZstdFrames
 {

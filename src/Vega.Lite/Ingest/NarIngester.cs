@@ -15,9 +15,8 @@ namespace Vega.Lite.Ingest;
 /// The ingest pipeline: one pass over an uncompressed NAR stream that hashes it, checks its grammar, cuts it into
 /// content-defined chunks (or keeps it whole), reuses chunks already stored and compresses and stores the others. The
 /// result stays invisible until the caller has checked the hash and records it. NAR bytes in memory stay bounded
-/// whatever the NAR's size: one read buffer, or a few maximum-size chunks. What does grow is the list of chunks to
-/// record, a few hundred bytes each; and each chunk leaves about 4 KiB of garbage (1 more when it is recorded), which
-/// is what the managed heap grows by between collections (see the README's benchmarks).
+/// whatever the NAR's size: one read buffer, or a few maximum-size chunks. What grows with the NAR is the list of
+/// chunks to record and the few KiB of garbage each chunk leaves, which the managed heap grows by between collections.
 /// </summary>
 internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, CompressionConfig compression, ChunkingConfig chunking)
 {

@@ -4,16 +4,11 @@ using System.Text;
 namespace Vega.Lite.Storage.Local;
 
 /// <summary>
-/// The local storage's root directory and its 256 blob directories (<c>a/ab</c>), held open once used: a blob file is
-/// checked and opened by its name alone in its directory (<c>faccessat</c>, <c>openat</c>), from a path built on the
-/// stack. Serving a chunked NAR checks and opens every chunk file, thousands per NAR; by absolute path each one walked
-/// the whole path again and allocated its string, and <see cref="FileStream"/> added an <c>fstat</c> and an
-/// <c>fadvise</c> per file (perf: 15 % of a download's time). A name not found through a held directory is looked up
-/// once more from the root, so a directory removed and made again under a running server is picked up anew.
-/// Blobs are written the same way: created in <c>.tmp</c> (held open too) and renamed into place relative to the root,
-/// where <see cref="FileStream"/>, <c>Directory.CreateDirectory</c> and <c>File.Move</c> by path allocated 1.8 KB and
-/// made several more system calls per chunk. Disposing it closes the descriptors once the last call using them has
-/// returned (a request may outlive the host's shutdown); a call after that throws <see cref="ObjectDisposedException"/>.
+/// The local storage's root directory and its 256 blob directories (<c>a/ab</c>), held open once used, so a blob is
+/// checked, opened, created in <c>.tmp</c> and renamed into place by its name alone (<c>faccessat</c>, <c>openat</c>,
+/// <c>renameat2</c>), not by absolute path: a chunked NAR touches thousands of files. A name not found through a held
+/// directory is looked up again from the root; disposal closes the descriptors after the last call using them, and
+/// later calls throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 internal sealed class StorageRoot : IDisposable
 {
