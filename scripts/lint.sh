@@ -5,7 +5,9 @@
 #   - dockerlinter (npm, version pinned in scripts/install-test-deps.sh, installed into .deps/dockerlinter) on
 #     docker/Dockerfile: hadolint-like rules (tagged bases, apt-get hygiene, last USER not root, JSON-form ENTRYPOINT,
 #     COPY --from aliases, …) and shellcheck on each RUN. A rule is waived on one instruction by a comment
-#     `# linter ignore=CODE` on the line above it, with the reason beside it.
+#     `# linter ignore=CODE` on the line above it, with the reason beside it;
+#   - `dotnet format --verify-no-changes` on the solution: the C# style of .editorconfig (whitespace, usings, naming,
+#     braces, the IDE analyzers it raises to warnings).
 # Each linter first lints a known-bad input and must find something there, so a linter that silently passes
 # everything (as dockerlinter does when its file is missing) fails here instead.
 set -euo pipefail
@@ -35,6 +37,10 @@ if shellcheck -s bash "$scratch/bad.sh" >/dev/null; then
   echo "lint: shellcheck found nothing in a script with an unquoted \$1: it is not working" >&2; exit 1
 fi
 printf 'MAINTAINER nobody\nRUN apt-get install curl\n' >"$scratch/bad.Dockerfile"
+mkdir "$scratch/format" && cp .editorconfig "$scratch/format/" && printf 'namespace Bad;\n\ninternal  class Bad {   }\n' >"$scratch/format/Bad.cs"
+if dotnet format whitespace --folder "$scratch/format" --verify-no-changes >/dev/null 2>&1; then
+  echo "lint: dotnet format found nothing in a file with doubled spaces: it is not working" >&2; exit 1
+fi
 if (cd "$scratch" && "$dockerlinter" -f bad.Dockerfile -e info >/dev/null); then
   echo "lint: dockerlinter found nothing in a Dockerfile with no FROM: it is not working" >&2; exit 1
 fi
@@ -55,4 +61,14 @@ if [ "$docker_rc" -ne 0 ]; then
   status=1
   [ "$docker_count" -gt 0 ] || echo "lint: dockerlinter exited $docker_rc without a finding" >&2
 fi
+
+format_rc=0
+format_findings=$(dotnet format Vega.Lite.sln --verify-no-changes -v q 2>&1) || format_rc=$?
+format_count=$(grep -cE ': (error|warning) [A-Z]+[0-9]*:' <<<"$format_findings" || true)
+if [ "$format_rc" -ne 0 ]; then
+  echo "$format_findings" | head -n 50
+  echo "lint: dotnet format: fix with \`dotnet format Vega.Lite.sln\`" >&2
+  status=1
+fi
+echo "lint: dotnet format $(dotnet format --version | head -n1): Vega.Lite.sln, $format_count findings"
 exit $status
