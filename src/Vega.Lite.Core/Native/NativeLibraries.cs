@@ -26,8 +26,8 @@ public static class NativeLibraries
     /// <summary>Logical name of liblzma in <c>[LibraryImport]</c>.</summary>
     public const string LzmaLibrary = "liblzma";
 
-    private static readonly Lock s_gate = new();
-    private static volatile bool s_registered;
+    private static readonly Lock Gate = new();
+    private static volatile bool _registered;
 
     /// <summary>
     /// Registers the resolver for this assembly once. Safe to call any number of times from any thread.
@@ -35,14 +35,14 @@ public static class NativeLibraries
     /// </summary>
     public static void EnsureResolver()
     {
-        if (s_registered)
+        if (_registered)
         {
             return;
         }
 
-        lock (s_gate)
+        lock (Gate)
         {
-            if (s_registered)
+            if (_registered)
             {
                 return;
             }
@@ -57,7 +57,7 @@ public static class NativeLibraries
                 // delegate to Resolve. Default probing applies otherwise.
             }
 
-            s_registered = true;
+            _registered = true;
         }
     }
 

@@ -1,5 +1,4 @@
 using Vega.Lite.Core.Caches;
-using Vega.Lite.Http;
 
 namespace Vega.Lite.Api;
 

@@ -41,8 +41,13 @@ internal static class FirstStart
         {
             Subject = "root",
             Validity = TimeSpan.FromDays(730),
-            Pull = everything, Push = everything, Delete = everything, CreateCache = everything,
-            ConfigureCache = everything, ConfigureCacheRetention = everything, DestroyCache = everything,
+            Pull = everything,
+            Push = everything,
+            Delete = everything,
+            CreateCache = everything,
+            ConfigureCache = everything,
+            ConfigureCacheRetention = everything,
+            DestroyCache = everything,
         });
         var port = ServerHost.ParseListen(listen).Port;
         output.WriteLine(

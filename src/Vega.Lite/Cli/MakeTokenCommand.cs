@@ -25,8 +25,13 @@ internal static class MakeTokenCommand
         var dump = false;
         var bits = new Dictionary<string, List<CacheNamePattern>>(StringComparer.Ordinal)
         {
-            ["--pull"] = [], ["--push"] = [], ["--delete"] = [], ["--create-cache"] = [], ["--configure-cache"] = [],
-            ["--configure-cache-retention"] = [], ["--destroy-cache"] = [],
+            ["--pull"] = [],
+            ["--push"] = [],
+            ["--delete"] = [],
+            ["--create-cache"] = [],
+            ["--configure-cache"] = [],
+            ["--configure-cache-retention"] = [],
+            ["--destroy-cache"] = [],
         };
         for (var i = 0; i < args.Count; i++)
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Vega.Lite.Http;
 
 namespace Vega.Lite.Http;
 

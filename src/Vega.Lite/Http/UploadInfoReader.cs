@@ -4,7 +4,6 @@ using System.Text.Json;
 using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Contracts.V1;
 using Vega.Lite.Core.Nix;
-using Vega.Lite.Http;
 
 namespace Vega.Lite.Http;
 

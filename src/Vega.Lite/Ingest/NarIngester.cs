@@ -4,8 +4,8 @@ using System.IO.Compression;
 using Vega.Lite.Config;
 using Vega.Lite.Core.Chunking;
 using Vega.Lite.Core.Compression;
-using Vega.Lite.Core.Nix;
 using Vega.Lite.Core.IO;
+using Vega.Lite.Core.Nix;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
 

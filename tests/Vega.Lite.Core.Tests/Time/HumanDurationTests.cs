@@ -1,5 +1,4 @@
 using Vega.Lite.Core.Time;
-using Xunit;
 
 namespace Vega.Lite.Core.Tests.Time;
 

@@ -1,5 +1,4 @@
 using Vega.Lite.Metadata;
-using System.Text.Json;
 
 namespace Vega.Lite.Tests.Api;
 

@@ -1,6 +1,5 @@
 using Amazon;
 using Vega.Lite.Config;
-using Vega.Lite.Storage;
 using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite.Tests.Config;

@@ -1,7 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Vega.Lite.Config;
-using Vega.Lite.Storage;
 using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite.Tests.Support;

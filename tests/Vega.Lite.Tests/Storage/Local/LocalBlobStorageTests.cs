@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Vega.Lite.Storage;
 using Vega.Lite.Storage.Local;
-using Vega.Lite.Tests.Support;
 
 namespace Vega.Lite.Tests.Storage.Local;
 

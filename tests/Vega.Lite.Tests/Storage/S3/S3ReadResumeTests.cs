@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
-using Vega.Lite.Storage;
 using Vega.Lite.Storage.S3;
 
 namespace Vega.Lite.Tests.Storage.S3;
