@@ -110,23 +110,29 @@ public sealed class NarValidatorTests
         Assert.Throws<InvalidOperationException>(validator.Complete);
     }
 
-    [Fact]
-    public void MaxDepth_IsConfigurable()
-    {
-        // Root directory (depth 0) > "a" directory (depth 1) > "b" file (depth 2).
-        byte[] nar = NarBytes.Directory(NarBytes.Entry("a", ["(", "type", "directory", .. NarBytes.Entry("b", NarBytes.Regular("x")), ")"]));
-        new NarValidator(null, maxDepth: 3).Feed(nar);
-        var e = Assert.Throws<InvalidDataException>(() => new NarValidator(null, maxDepth: 2).Feed(nar));
-        Assert.Contains("directory nesting exceeds the maximum depth of 2", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new NarValidator(null, maxDepth: 0));
-    }
+    [Theory]
+    [InlineData(62)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(70)]
+    [InlineData(1000)]
+    [InlineData(5_000)]
+    public void Nesting_of_any_depth_is_accepted_as_Nix_dumps_it(int depth) =>
+        Assert.Null(Record.Exception(() => Validate(Nested(depth))));
 
     [Fact]
-    public void DefaultMaxDepth_Is64LikeNix()
+    public void The_path_length_is_bounded_and_configurable()
     {
-        Assert.Equal(64, new NarValidator().MaxDepth);
-        Assert.Null(Record.Exception(() => Validate(Nested(63))));
-        Assert.Contains("maximum depth of 64", Assert.Throws<InvalidDataException>(() => Validate(Nested(64))).Message);
+        // Root directory > "a" directory > "b" file: the deepest path is "a/b", 3 bytes.
+        byte[] nar = NarBytes.Directory(NarBytes.Entry("a", ["(", "type", "directory", .. NarBytes.Entry("b", NarBytes.Regular("x")), ")"]));
+        Assert.Equal(NarValidator.DefaultMaxPathLength, new NarValidator().MaxPathLength);
+        var longName = new string('n', 255);
+        byte[] wide = NarBytes.Directory(NarBytes.Entry(longName, ["(", "type", "directory", .. NarBytes.Entry(longName, NarBytes.Regular("x")), ")"]));
+        new NarValidator(null, maxPathLength: 511).Feed(wide);
+        var e = Assert.Throws<InvalidDataException>(() => new NarValidator(null, maxPathLength: 510).Feed(wide));
+        Assert.Contains("is longer than 510 bytes", e.Message);
+        new NarValidator(null, maxPathLength: 255).Feed(nar);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NarValidator(null, maxPathLength: 254));
     }
 
     private static void Validate(byte[] nar)

@@ -161,6 +161,28 @@ public sealed class NixUploadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }
 
+    [Theory]
+    [InlineData(63)]
+    [InlineData(70)]
+    [InlineData(300)]
+    public async Task A_store_path_of_any_depth_is_accepted_and_served_back_identical(int depth)
+    {
+        var nar = TestNar.DeepTree("deep", depth);
+        using var client = Pusher();
+        await NixUploads.Upload(client, "up", nar, "zstd");
+        using var attic = _server.Client(_server.RootToken);
+        var other = TestNar.DeepTree("deep-attic", depth + 1);
+        using (var pushed = await AtticUploads.Upload(attic, "up", other))
+        {
+            Assert.True(pushed.IsSuccessStatusCode, await pushed.Content.ReadAsStringAsync());
+        }
+        foreach (var path in new[] { nar, other })
+        {
+            var info = await Served.SignedNarInfo(attic, "up", path.Hash);
+            Assert.Equal(path.Nar, await Served.Nar(attic, "up", info));
+        }
+    }
+
     [Fact]
     public async Task A_narinfo_must_name_an_uploaded_NAR_with_matching_hash_and_size()
     {

@@ -31,6 +31,25 @@ public sealed record TestNar(string StorePath, byte[] Nar, IReadOnlyList<string>
         }
     }
 
+    /// <summary>A directory tree <paramref name="depth"/> directories deep with a file at the bottom, as deep node_modules are.</summary>
+    public static TestNar DeepTree(string name, int depth)
+    {
+        var root = Directory.CreateTempSubdirectory("vega-deep-").FullName;
+        try
+        {
+            var leaf = System.IO.Path.Combine([root, .. Enumerable.Repeat("node_modules", depth)]);
+            Directory.CreateDirectory(leaf);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(leaf, "index.js"), "module.exports = 1;\n");
+            using var nar = new MemoryStream();
+            NarWriter.Dump(root, nar);
+            return new TestNar($"/nix/store/{RandomHash()}-{name}", nar.ToArray(), []);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     /// <summary>Reproducible random contents: incompressible, and the same for the same seed.</summary>
     public static byte[] RandomBytes(int length, int seed)
     {

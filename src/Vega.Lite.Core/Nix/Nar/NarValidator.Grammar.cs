@@ -101,10 +101,7 @@ public sealed partial class NarValidator
                 break;
             case Expect.NodeTag:
                 ExpectTag(token, "node"u8, Expect.NodeOpen);
-                if (++_depth >= MaxDepth)
-                {
-                    Fail(_tokenStart, $"directory nesting exceeds the maximum depth of {MaxDepth}");
-                }
+                _depth++;
 
                 break;
             case Expect.EntryClose:
@@ -197,6 +194,11 @@ public sealed partial class NarValidator
         if (error is not null)
         {
             Fail(_tokenStart, error);
+        }
+
+        if (_paths.Path.Length > MaxPathLength)
+        {
+            Fail(_tokenStart, $"the path of entry '{Printable.Truncate(name)}' is longer than {MaxPathLength} bytes");
         }
 
         _expect = Expect.NodeTag;

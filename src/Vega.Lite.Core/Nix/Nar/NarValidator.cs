@@ -9,15 +9,20 @@ namespace Vega.Lite.Core.Nix;
 /// <remarks>
 /// Accepts exactly the canonical NAR grammar that <c>nix-store --dump</c> writes and Nix parses:
 /// magic, zero padding, tag order, strictly sorted unique entry names (no <c>.</c>, <c>..</c>, <c>/</c>, NUL,
-/// empty, longer than 255 bytes), non-empty symlink targets without NUL up to 4095 bytes, nesting below
-/// <see cref="MaxDepth"/>, and no bytes after the root node. Any violation throws
+/// empty, longer than 255 bytes), non-empty symlink targets without NUL up to 4095 bytes, and no bytes after the root
+/// node. Nesting is not limited, since Nix dumps and copies trees of any depth (deep <c>node_modules</c>); what the
+/// validator holds is bounded instead: the path of the current node may be at most <see cref="MaxPathLength"/> bytes,
+/// and memory grows only with it. Any violation throws
 /// <see cref="InvalidDataException"/>; after that every further call throws the same error.
 /// An instance validates one NAR and is not thread-safe.
 /// </remarks>
 public sealed partial class NarValidator
 {
-    /// <summary>Nix's <c>narMaxDepth</c>: nodes at this nesting depth or deeper are rejected (the root is depth 0).</summary>
-    public const int DefaultMaxDepth = 64;
+    /// <summary>
+    /// The longest path (names joined by <c>/</c>) a node may have: 1 MiB, about 4,000 names of Nix's maximum length,
+    /// and far beyond what a file system can hold. It bounds the validator's memory at a few MiB whatever the depth.
+    /// </summary>
+    public const int DefaultMaxPathLength = 1024 * 1024;
 
     internal const int MaxTagLength = 32;
     internal const int MaxNameLength = 255;
@@ -56,16 +61,16 @@ public sealed partial class NarValidator
     /// a regular file is reported before its contents are validated; null for none. If it throws, the
     /// exception propagates and the validator must not be used again.
     /// </param>
-    /// <param name="maxDepth">Maximum nesting depth; nodes at this depth or deeper are rejected.</param>
-    public NarValidator(Action<NarEntry>? onEntry, int maxDepth = DefaultMaxDepth)
+    /// <param name="maxPathLength">The longest path in bytes a node may have; a longer one is rejected.</param>
+    public NarValidator(Action<NarEntry>? onEntry, int maxPathLength = DefaultMaxPathLength)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPathLength, NarValidator.MaxNameLength);
         _onEntry = onEntry;
-        MaxDepth = maxDepth;
+        MaxPathLength = maxPathLength;
     }
 
-    /// <summary>Maximum nesting depth; a node at this depth is rejected.</summary>
-    public int MaxDepth { get; }
+    /// <summary>The longest path in bytes a node may have.</summary>
+    public int MaxPathLength { get; }
 
     /// <summary>Number of bytes fed so far (the NarSize once complete).</summary>
     public long Position => _position;
