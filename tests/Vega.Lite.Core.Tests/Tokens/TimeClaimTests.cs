@@ -48,24 +48,21 @@ public sealed class TimeClaimTests
     }
 
     [Theory]
-    [InlineData("1750000000.9", Now)]
-    [InlineData("1.75e9", Now)]
-    [InlineData("1750000000.0", Now)]
-    [InlineData("-0", 0)]
-    [InlineData("-0.5", 0)]
-    [InlineData("-1", 4294967295)]
-    [InlineData("4294967301", 5)]
-    [InlineData("18446744073709551615", 4294967295)]
-    [InlineData("18446744073709551616", 4294967295)]
-    [InlineData("-9223372036854775808", 0)]
-    [InlineData("-9223372036854775809", 0)]
-    [InlineData("1e300", 4294967295)]
-    public void NumericFormsFollowJwtSimple(string json, long expected)
+    [InlineData("0", 0)]
+    [InlineData("1750000000", Now)]
+    [InlineData("2147483647", 2147483647)]
+    [InlineData("4294967295", 4294967295)]
+    public void IntegerSecondsUpTo2106AreTakenAsTheyAre(string json, long expected)
     {
         TokenClaims claims = TestJwt.AssertValid(Token($"\"nbf\":0,\"iat\":{json}"), TestJwt.Verifier(uint.MaxValue));
         Assert.Equal(expected, claims.IssuedAt);
     }
 
+    /// <summary>
+    /// Values that do not mean the time they spell: negative (which jwt-simple's coarsetime would wrap to 2106, a token
+    /// that never expires), fractional or exponent forms, and seconds past 2^32 - 1 (which it would wrap to a time
+    /// near 1970). Each makes the token invalid, whichever claim holds it.
+    /// </summary>
     [Theory]
     [InlineData("null")]
     [InlineData("\"1750000000\"")]
@@ -73,31 +70,27 @@ public sealed class TimeClaimTests
     [InlineData("[1]")]
     [InlineData("{}")]
     [InlineData("1e400")]
-    public void NonNumericTimeClaimsInvalidateTheToken(string json)
+    [InlineData("1e30")]
+    [InlineData("1.75e9")]
+    [InlineData("1750000000.9")]
+    [InlineData("1750000000.0")]
+    [InlineData("-0")]
+    [InlineData("-0.5")]
+    [InlineData("-1")]
+    [InlineData("-2147483648")]
+    [InlineData("-9223372036854775808")]
+    [InlineData("-9223372036854775809")]
+    [InlineData("4294967296")]
+    [InlineData("4294967301")]
+    [InlineData("9007199254740992")]
+    [InlineData("9223372036854775807")]
+    [InlineData("9223372036854775808")]
+    [InlineData("18446744073709551615")]
+    [InlineData("18446744073709551616")]
+    public void TimeClaimsThatDoNotSpellTheirTimeInvalidateTheToken(string json)
     {
         TestJwt.AssertInvalid(Token($"\"exp\":{json}"));
         TestJwt.AssertInvalid(Token($"\"nbf\":{json}"));
         TestJwt.AssertInvalid(Token($"\"iat\":{json}"));
-    }
-
-    [Fact]
-    public void NegativeExpWrapsToYear2106LikeAttic()
-    {
-        TokenClaims claims = TestJwt.AssertValid(Token("\"exp\":-1"));
-        Assert.Equal(uint.MaxValue, claims.ExpiresAt);
-    }
-
-    [Fact]
-    public void ExpBeyond2106WrapsAndIsExpired()
-    {
-        TestJwt.AssertInvalid(Token($"\"exp\":{(1L << 32) + Now + 100}"), TestJwt.Verifier(Now + 101));
-        TestJwt.AssertValid(Token($"\"exp\":{(1L << 32) + Now + 100}"));
-    }
-
-    [Fact]
-    public void FloatExpIsTruncated()
-    {
-        TestJwt.AssertValid(Token($"\"exp\":{Now}.999"));
-        TestJwt.AssertInvalid(Token($"\"exp\":{Now - 1}.999"));
     }
 }
