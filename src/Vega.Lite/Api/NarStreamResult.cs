@@ -7,7 +7,8 @@ namespace Vega.Lite.Api;
 /// <summary>
 /// Streams a stored NAR (its chunks' compressed files, concatenated) with Range support. Every chunk is checked
 /// before the status line goes out: a missing chunk is a 503 with a JSON body, never a truncated 200. A chunk that
-/// vanishes mid-stream aborts the connection, so the client sees a short body against its Content-Length.
+/// vanishes mid-stream aborts the connection, so the client sees a short body against its Content-Length. Either way
+/// the chunk is recorded lost, so its paths count as missing and the next push of its bytes repairs them.
 /// </summary>
 internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IResult
 {
@@ -27,8 +28,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         var ct = context.RequestAborted;
         if (await FindMissingBlobAsync(ct) is { } missing)
         {
-            context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
-                .LogError("NAR {NarId}: blob {Key} is missing from storage", nar.NarId, missing);
+            await RecordLostAsync(context, missing);
             await ApiError.IncompleteNar.ExecuteAsync(context);
             return;
         }
@@ -58,15 +58,22 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         await WriteRangeAsync(context, start, length, ct);
     }
 
-    /// <summary>The key of a chunk whose blob is not in storage, or null when all are; up to <see cref="ChecksInFlight"/> checked at once.</summary>
-    private async Task<string?> FindMissingBlobAsync(CancellationToken ct)
+    private async Task RecordLostAsync(HttpContext context, ChunkLocation chunk)
     {
-        var checks = new Queue<(string Key, Task<bool> Exists)>();
+        context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
+            .LogError("NAR {NarId}: blob {Key} is missing from storage; its chunk is recorded lost", nar.NarId, chunk.BlobKey);
+        await context.RequestServices.GetRequiredService<MetadataStore>().RecordLostChunkAsync(chunk.ChunkId!.Value, CancellationToken.None);
+    }
+
+    /// <summary>A chunk whose blob is not in storage, or null when all are; up to <see cref="ChecksInFlight"/> checked at once.</summary>
+    private async Task<ChunkLocation?> FindMissingBlobAsync(CancellationToken ct)
+    {
+        var checks = new Queue<(ChunkLocation Chunk, Task<bool> Exists)>();
         try
         {
             foreach (var chunk in nar.Chunks)
             {
-                checks.Enqueue((chunk.BlobKey!, storage.ExistsAsync(chunk.BlobKey!, ct)));
+                checks.Enqueue((chunk, storage.ExistsAsync(chunk.BlobKey!, ct)));
                 if (checks.Count == ChecksInFlight && await NextMissingAsync() is { } missing)
                 {
                     return missing;
@@ -87,10 +94,10 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
             await ((Task)Task.WhenAll(checks.Select(c => c.Exists))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        async Task<string?> NextMissingAsync()
+        async Task<ChunkLocation?> NextMissingAsync()
         {
-            var (key, exists) = checks.Dequeue();
-            return await exists ? null : key;
+            var (chunk, exists) = checks.Dequeue();
+            return await exists ? null : chunk;
         }
     }
 
@@ -117,6 +124,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
             {
                 if (source is null)
                 {
+                    await RecordLostAsync(context, chunk);
                     context.Abort();
                     return;
                 }
