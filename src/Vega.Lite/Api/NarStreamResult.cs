@@ -26,9 +26,12 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
     public async Task ExecuteAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        if (await FindMissingBlobAsync(ct) is { } missing)
+        if (await FindMissingBlobsAsync(ct) is { Count: > 0 } missing)
         {
-            await RecordLostAsync(context, missing);
+            foreach (var chunk in missing)
+            {
+                await RecordLostAsync(context, chunk);
+            }
             await ApiError.IncompleteNar.ExecuteAsync(context);
             return;
         }
@@ -65,39 +68,43 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         await context.RequestServices.GetRequiredService<MetadataStore>().RecordLostChunkAsync(chunk.ChunkId!.Value, CancellationToken.None);
     }
 
-    /// <summary>A chunk whose blob is not in storage, or null when all are; up to <see cref="ChecksInFlight"/> checked at once.</summary>
-    private async Task<ChunkLocation?> FindMissingBlobAsync(CancellationToken ct)
+    /// <summary>
+    /// The chunks whose blobs are not in storage, all of them so that one push repairs the NAR; up to
+    /// <see cref="ChecksInFlight"/> checked at once. A NAR that is whole costs the same checks.
+    /// </summary>
+    private async Task<List<ChunkLocation>> FindMissingBlobsAsync(CancellationToken ct)
     {
+        var missing = new List<ChunkLocation>();
         var checks = new Queue<(ChunkLocation Chunk, Task<bool> Exists)>();
         try
         {
             foreach (var chunk in nar.Chunks)
             {
                 checks.Enqueue((chunk, storage.ExistsAsync(chunk.BlobKey!, ct)));
-                if (checks.Count == ChecksInFlight && await NextMissingAsync() is { } missing)
+                if (checks.Count == ChecksInFlight)
                 {
-                    return missing;
+                    await NextAsync();
                 }
             }
             while (checks.Count > 0)
             {
-                if (await NextMissingAsync() is { } missing)
-                {
-                    return missing;
-                }
+                await NextAsync();
             }
-            return null;
+            return missing;
         }
         finally
         {
-            // Checks still in flight after an answer or a failure: let them end, their outcome no longer matters.
+            // Checks still in flight after a failure: let them end, their outcome no longer matters.
             await ((Task)Task.WhenAll(checks.Select(c => c.Exists))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        async Task<ChunkLocation?> NextMissingAsync()
+        async Task NextAsync()
         {
             var (chunk, exists) = checks.Dequeue();
-            return await exists ? null : chunk;
+            if (!await exists)
+            {
+                missing.Add(chunk);
+            }
         }
     }
 
