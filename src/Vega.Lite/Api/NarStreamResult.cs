@@ -7,7 +7,8 @@ namespace Vega.Lite.Api;
 /// <summary>
 /// Streams a stored NAR (its chunks' compressed files, concatenated) with Range support. Every chunk is checked
 /// before the status line goes out: a missing chunk is a 503 with a JSON body, never a truncated 200. A chunk that
-/// vanishes mid-stream aborts the connection, so the client sees a short body against its Content-Length.
+/// vanishes mid-stream aborts the connection, so the client sees a short body against its Content-Length. Either way
+/// the chunk is recorded lost, so its paths count as missing and the next push of its bytes repairs them.
 /// </summary>
 internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IResult
 {
@@ -25,10 +26,12 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
     public async Task ExecuteAsync(HttpContext context)
     {
         var ct = context.RequestAborted;
-        if (await FindMissingBlobAsync(ct) is { } missing)
+        if (await FindMissingBlobsAsync(ct) is { Count: > 0 } missing)
         {
-            context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
-                .LogError("NAR {NarId}: blob {Key} is missing from storage", nar.NarId, missing);
+            foreach (var chunk in missing)
+            {
+                await RecordLostAsync(context, chunk);
+            }
             await ApiError.IncompleteNar.ExecuteAsync(context);
             return;
         }
@@ -58,39 +61,50 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         await WriteRangeAsync(context, start, length, ct);
     }
 
-    /// <summary>The key of a chunk whose blob is not in storage, or null when all are; up to <see cref="ChecksInFlight"/> checked at once.</summary>
-    private async Task<string?> FindMissingBlobAsync(CancellationToken ct)
+    private async Task RecordLostAsync(HttpContext context, ChunkLocation chunk)
     {
-        var checks = new Queue<(string Key, Task<bool> Exists)>();
+        context.RequestServices.GetRequiredService<ILogger<NarStreamResult>>()
+            .LogError("NAR {NarId}: blob {Key} is missing from storage; its chunk is recorded lost", nar.NarId, chunk.BlobKey);
+        await context.RequestServices.GetRequiredService<MetadataStore>().RecordLostChunkAsync(chunk.ChunkId!.Value, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The chunks whose blobs are not in storage, all of them so that one push repairs the NAR; up to
+    /// <see cref="ChecksInFlight"/> checked at once. A NAR that is whole costs the same checks.
+    /// </summary>
+    private async Task<List<ChunkLocation>> FindMissingBlobsAsync(CancellationToken ct)
+    {
+        var missing = new List<ChunkLocation>();
+        var checks = new Queue<(ChunkLocation Chunk, Task<bool> Exists)>();
         try
         {
             foreach (var chunk in nar.Chunks)
             {
-                checks.Enqueue((chunk.BlobKey!, storage.ExistsAsync(chunk.BlobKey!, ct)));
-                if (checks.Count == ChecksInFlight && await NextMissingAsync() is { } missing)
+                checks.Enqueue((chunk, storage.ExistsAsync(chunk.BlobKey!, ct)));
+                if (checks.Count == ChecksInFlight)
                 {
-                    return missing;
+                    await NextAsync();
                 }
             }
             while (checks.Count > 0)
             {
-                if (await NextMissingAsync() is { } missing)
-                {
-                    return missing;
-                }
+                await NextAsync();
             }
-            return null;
+            return missing;
         }
         finally
         {
-            // Checks still in flight after an answer or a failure: let them end, their outcome no longer matters.
+            // Checks still in flight after a failure: let them end, their outcome no longer matters.
             await ((Task)Task.WhenAll(checks.Select(c => c.Exists))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        async Task<string?> NextMissingAsync()
+        async Task NextAsync()
         {
-            var (key, exists) = checks.Dequeue();
-            return await exists ? null : key;
+            var (chunk, exists) = checks.Dequeue();
+            if (!await exists)
+            {
+                missing.Add(chunk);
+            }
         }
     }
 
@@ -117,6 +131,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
             {
                 if (source is null)
                 {
+                    await RecordLostAsync(context, chunk);
                     context.Abort();
                     return;
                 }

@@ -15,12 +15,18 @@ internal sealed record CommandLine
     /// <summary>Set for <c>ensure-cache</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? EnsureCacheArgs { get; init; }
 
+    /// <summary>Set for <c>verify</c>: the remaining arguments after the subcommand.</summary>
+    public IReadOnlyList<string>? VerifyArgs { get; init; }
+
+    /// <summary><c>--check-hashes</c>, for <c>--mode verify</c>.</summary>
+    public bool CheckHashes { get; init; }
+
     public static readonly string[] Modes =
-        ["monolithic", "api-server", "garbage-collector", "garbage-collector-once", "db-migrations", "check-config"];
+        ["monolithic", "api-server", "garbage-collector", "garbage-collector-once", "db-migrations", "check-config", "verify"];
 
     /// <summary>
     /// Parses <c>[-f PATH] [-l ADDR] [--mode M]</c> and, in any position after the global flags,
-    /// <c>make-token …</c> or <c>ensure-cache …</c>. Started as <c>atticadm</c>, the subcommand is required.
+    /// <c>make-token …</c>, <c>ensure-cache …</c> or <c>verify …</c>. Started as <c>atticadm</c>, the subcommand is required.
     /// </summary>
     public static CommandLine Parse(IReadOnlyList<string> args, bool asAtticadm)
     {
@@ -50,6 +56,11 @@ internal sealed record CommandLine
                     return result with { MakeTokenArgs = args.Skip(i + 1).ToList() };
                 case "ensure-cache" when !asAtticadm:
                     return result with { EnsureCacheArgs = args.Skip(i + 1).ToList() };
+                case "verify" when !asAtticadm:
+                    return result with { VerifyArgs = args.Skip(i + 1).ToList() };
+                case "--check-hashes" when !asAtticadm:
+                    result = result with { CheckHashes = true };
+                    break;
                 default:
                     if (arg.StartsWith("--config=", StringComparison.Ordinal))
                     {
@@ -67,6 +78,10 @@ internal sealed record CommandLine
         if (asAtticadm && !result.Help && !result.Version)
         {
             throw new UsageException("atticadm needs a subcommand: make-token");
+        }
+        if (result.CheckHashes && result.Mode != "verify")
+        {
+            throw new UsageException("--check-hashes goes with verify (or --mode verify)");
         }
         return result;
     }
@@ -88,9 +103,10 @@ internal sealed record CommandLine
           vega-lite [-f|--config PATH] make-token --sub NAME --validity DURATION [permissions…] [--dump-claims]
           vega-lite [-f|--config PATH] ensure-cache NAME [--public|--private] [--retention-period SECONDS|global]
                     [--priority N] [--store-dir DIR] [--upstream-cache-key-name KEY]… [--no-upstream-cache-key-names]
+          vega-lite [-f|--config PATH] verify [--check-hashes]
 
         Modes: monolithic (default: migrate, serve), api-server (serve only), db-migrations,
-               check-config, garbage-collector, garbage-collector-once.
+               check-config, garbage-collector, garbage-collector-once, verify (as the verify command).
 
         Configuration: -f PATH, else ATTIC_SERVER_CONFIG_BASE64, else $XDG_CONFIG_HOME/attic/server.toml
         (created with SQLite, local storage and a fresh RS256 key on the first monolithic start).
@@ -100,6 +116,9 @@ internal sealed record CommandLine
 
         ensure-cache creates the cache (fresh signing key, like `attic cache create`) unless it exists, then sets
         only the flags given. Idempotent: for declarative caches, run before each start.
+
+        verify checks that every chunk's blob is in storage (with --check-hashes: reads and hashes each one), records
+        each lost one so its paths count as missing until pushed again, and exits 1 if anything is lost, else 0.
 
         Started through a link named atticd or atticadm, it behaves as that program.
         """;

@@ -2,7 +2,7 @@ using Vega.Lite.Config;
 
 namespace Vega.Lite.Cli;
 
-/// <summary>Dispatches the command line: server modes, make-token or ensure-cache; as atticd or atticadm when started by those names.</summary>
+/// <summary>Dispatches the command line: server modes, make-token, ensure-cache or verify; as atticd or atticadm when started by those names.</summary>
 internal static class Entry
 {
     public static async Task<int> RunAsync(string[] args)
@@ -25,6 +25,11 @@ internal static class Entry
             if (commandLine.MakeTokenArgs is { } tokenArgs)
             {
                 return MakeTokenCommand.Run(commandLine.ConfigPath, tokenArgs, env, Console.Out);
+            }
+            if (commandLine.VerifyArgs is { } verifyArgs)
+            {
+                var checkHashes = VerifyCommand.Parse(verifyArgs);
+                return await VerifyCommand.RunAsync(ConfigLoader.Load(commandLine.ConfigPath, env), checkHashes, Console.Out);
             }
             return commandLine.EnsureCacheArgs is { } cacheArgs
                 ? await EnsureCacheCommand.RunAsync(commandLine.ConfigPath, cacheArgs, env, Console.Out)

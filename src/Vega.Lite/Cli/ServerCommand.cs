@@ -25,6 +25,8 @@ internal static class ServerCommand
                 new SqliteDatabase(config.Database.Url).Migrate();
                 Console.WriteLine("Database migrations applied.");
                 return 0;
+            case "verify":
+                return await VerifyCommand.RunAsync(config, commandLine.CheckHashes, Console.Out);
             case "garbage-collector" or "garbage-collector-once":
                 return await CollectGarbageAsync(config, once: commandLine.Mode == "garbage-collector-once", LogLevelFromEnvironment(env));
         }

@@ -56,12 +56,15 @@ internal sealed partial class MetadataStore
         return await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Phase 3b: a page of chunks marked for deletion, with their blob keys.</summary>
+    /// <summary>
+    /// Phase 3b: a page of chunks marked for deletion, with their blob keys. A lost chunk a NAR still refers to waits
+    /// (MetadataStore.LostChunks.cs): a push of its bytes takes its place in that NAR.
+    /// </summary>
     public async Task<IReadOnlyList<(long Id, string BlobKey)>> GetChunksToDeleteAsync(int limit, long afterId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            "SELECT id, remote_file FROM chunk WHERE state = 'D' AND id > $after ORDER BY id LIMIT $limit");
+            $"SELECT id, remote_file FROM chunk WHERE state = 'D' AND id > $after AND NOT {ChunkIsReferenced} ORDER BY id LIMIT $limit");
         command.Parameters.AddWithValue("$after", afterId);
         command.Parameters.AddWithValue("$limit", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -95,6 +95,8 @@ internal sealed partial class MetadataStore
             }
         }
         var chunkIds = await InsertNewChunksAsync(connection, transaction, nar.Chunks, ct);
+        await RepairLostChunksAsync(connection, transaction,
+            Enumerable.Range(0, chunkIds.Length).Where(seq => nar.Chunks[seq].New is not null).Select(seq => chunkIds[seq]).Distinct().ToList(), ct);
         long narId;
         await using (var insertNar = Command(connection,
             """
@@ -220,7 +222,7 @@ internal sealed partial class MetadataStore
     {
         await using var command = Command(connection,
             """
-            SELECT k.remote_file, k.file_size FROM chunkref r
+            SELECT k.id, k.remote_file, k.file_size FROM chunkref r
             LEFT JOIN chunk k ON k.id = r.chunk_id AND k.state = 'V'
             WHERE r.nar_id = $nar ORDER BY r.seq
             """);
@@ -229,7 +231,7 @@ internal sealed partial class MetadataStore
         var chunks = new List<ChunkLocation>();
         while (await reader.ReadAsync(ct))
         {
-            chunks.Add(new ChunkLocation(NullableString(reader, 0), NullableLong(reader, 1)));
+            chunks.Add(new ChunkLocation(NullableLong(reader, 0), NullableString(reader, 1), NullableLong(reader, 2)));
         }
         return chunks;
     }

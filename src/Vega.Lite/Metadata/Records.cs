@@ -42,7 +42,8 @@ internal sealed record NarChunks(long NarId, string Compression, IReadOnlyList<C
     public long? TotalFileSize => IsComplete && Chunks.All(c => c.FileSize is not null) ? Chunks.Sum(c => c.FileSize!.Value) : null;
 }
 
-internal sealed record ChunkLocation(string? BlobKey, long? FileSize);
+/// <summary>One chunk of a NAR being served: its row, and its blob's key and size (null when the chunk is gone or lost).</summary>
+internal sealed record ChunkLocation(long? ChunkId, string? BlobKey, long? FileSize);
 
 /// <summary>A NAR already stored (state V, no missing chunk), found by its hash for dedup.</summary>
 internal sealed record ExistingNar(long Id, long NarSize, string Compression);
@@ -94,3 +95,6 @@ internal sealed record CacheUpdate(
 
 /// <summary>A new retention period: seconds, or null for the server's global default.</summary>
 internal sealed record RetentionUpdate(long? Seconds);
+
+/// <summary>A chunk a verify pass checks: its blob, what the blob should be, and whether it is already recorded lost.</summary>
+internal sealed record ChunkToVerify(long Id, string BlobKey, string? FileHash, long? FileSize, bool RecordedLost);
