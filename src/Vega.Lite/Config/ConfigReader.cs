@@ -13,7 +13,7 @@ internal sealed class ConfigReader
     [
         "listen", "allowed-hosts", "api-endpoint", "substituter-endpoint", "soft-delete-caches",
         "require-proof-of-possession", "max-nar-info-size", "database", "storage", "chunking", "compression",
-        "garbage-collection", "jwt",
+        "garbage-collection", "jwt", "upload",
     ];
 
     private static readonly string[] SigningKeys =
@@ -72,6 +72,7 @@ internal sealed class ConfigReader
             Compression = ReadCompression(OptionalTable(root, "compression", "")),
             GarbageCollection = ReadGarbageCollection(OptionalTable(root, "garbage-collection", "")),
             Jwt = ReadJwt(OptionalTable(root, "jwt", "")),
+            Upload = ReadUpload(OptionalTable(root, "upload", "")),
         };
     }
 
@@ -159,6 +160,21 @@ internal sealed class ConfigReader
         var interval = table is null ? null : OptionalDuration(table, "interval", "garbage-collection.");
         var retention = table is null ? null : OptionalDuration(table, "default-retention-period", "garbage-collection.");
         return new GarbageCollectionConfig(interval ?? TimeSpan.FromHours(12), retention ?? TimeSpan.Zero);
+    }
+
+    /// <summary>Vega's own <c>[upload]</c> section: <c>idle-timeout</c> (a duration) and <c>min-rate</c> (bytes/s).</summary>
+    private UploadConfig ReadUpload(TomlTable? table)
+    {
+        var idle = table is null ? null : OptionalDuration(table, "idle-timeout", "upload.");
+        var minRate = table is null ? null : OptionalInteger(table, "min-rate", "upload.", min: 0);
+        if (table is not null)
+        {
+            foreach (var key in table.Keys.Where(k => k is not ("idle-timeout" or "min-rate")))
+            {
+                throw Error("upload." + key, table[key], "unknown key (upload takes idle-timeout and min-rate)");
+            }
+        }
+        return new UploadConfig(idle ?? UploadConfig.Default.IdleTimeout, minRate ?? UploadConfig.Default.MinBytesPerSecond);
     }
 
     private JwtConfig ReadJwt(TomlTable? table)
