@@ -32,6 +32,12 @@ internal static class ServerHost
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // NARs can be gigabytes; small bodies are capped where they are read
+            if (config.Upload.IdleTimeout > TimeSpan.Zero)
+            {
+                // RequestBodyWatch replaces Kestrel's minimum body rate, which averages over the whole request (so a body
+                // that starts fast and stops is held for hours) and only says why at Kestrel's debug level.
+                kestrel.Limits.MinRequestBodyDataRate = null;
+            }
             kestrel.Listen(listen);
         });
         ConfigureLogging(builder.Logging, logLevel);
@@ -42,6 +48,7 @@ internal static class ServerHost
         services.AddSingleton<TokenAuthority>(sp =>
             new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
         services.AddSingleton<CacheAccess>();
+        services.AddSingleton<RequestBodyWatchdog>();
         services.AddSingleton(sp => new NarIngester(
             sp.GetRequiredService<IBlobStorage>(), sp.GetRequiredService<MetadataStore>(), config.Compression, config.Chunking));
         services.AddSingleton<NarUploads>();
@@ -56,6 +63,7 @@ internal static class ServerHost
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
         app.UseMiddleware<RequestGate>();
+        app.UseMiddleware<RequestBodyWatch>();
         Routes.Map(app);
         return app;
     }

@@ -28,6 +28,9 @@ internal static class ConfigDefaults
 
     public static readonly TimeSpan GarbageCollectionInterval = TimeSpan.FromHours(12);
 
+    /// <summary>Vega's own <c>[upload]</c>: a body idle for a minute, or slower than 1 KiB/s, is cut.</summary>
+    public static readonly UploadConfig Upload = new(IdleTimeout: TimeSpan.FromMinutes(1), MinBytesPerSecond: 1024);
+
     /// <summary>0 keeps paths for ever.</summary>
     public static readonly TimeSpan DefaultRetentionPeriod = TimeSpan.Zero;
 }

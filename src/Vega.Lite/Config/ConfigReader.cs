@@ -12,7 +12,7 @@ internal sealed class ConfigReader
     [
         "listen", "allowed-hosts", "api-endpoint", "substituter-endpoint", "soft-delete-caches",
         "require-proof-of-possession", "max-nar-info-size", "database", "storage", "chunking", "compression",
-        "garbage-collection", "jwt",
+        "garbage-collection", "jwt", "upload",
     ];
 
     private static readonly string[] SigningKeys =
@@ -63,6 +63,7 @@ internal sealed class ConfigReader
             Compression = ReadCompression(OptionalTable(root, "compression", "")),
             GarbageCollection = ReadGarbageCollection(OptionalTable(root, "garbage-collection", "")),
             Jwt = ReadJwt(OptionalTable(root, "jwt", "")),
+            Upload = ReadUpload(OptionalTable(root, "upload", "")),
         };
     }
 
@@ -151,6 +152,21 @@ internal sealed class ConfigReader
         var retention = table is null ? null : OptionalDuration(table, "default-retention-period", "garbage-collection.");
         return new GarbageCollectionConfig(
             interval ?? ConfigDefaults.GarbageCollectionInterval, retention ?? ConfigDefaults.DefaultRetentionPeriod);
+    }
+
+    /// <summary>Vega's own <c>[upload]</c> section: <c>idle-timeout</c> (a duration) and <c>min-rate</c> (bytes/s).</summary>
+    private UploadConfig ReadUpload(ConfigTable? table)
+    {
+        var idle = table is null ? null : OptionalDuration(table, "idle-timeout", "upload.");
+        var minRate = table is null ? null : OptionalInteger(table, "min-rate", "upload.", min: 0);
+        if (table is not null)
+        {
+            foreach (var key in table.Keys.Where(k => k is not ("idle-timeout" or "min-rate")))
+            {
+                throw Error("upload." + key, table[key].Line, "unknown key (upload takes idle-timeout and min-rate)");
+            }
+        }
+        return new UploadConfig(idle ?? ConfigDefaults.Upload.IdleTimeout, minRate ?? ConfigDefaults.Upload.MinBytesPerSecond);
     }
 
     private JwtConfig ReadJwt(ConfigTable? table)

@@ -16,6 +16,7 @@ internal sealed record ServerConfig
     public required CompressionConfig Compression { get; init; }
     public required GarbageCollectionConfig GarbageCollection { get; init; }
     public required JwtConfig Jwt { get; init; }
+    public UploadConfig Upload { get; init; } = ConfigDefaults.Upload;
 
     /// <summary>Where the config came from, for messages: a path, or the environment variable's name.</summary>
     public required string Source { get; init; }
@@ -51,6 +52,13 @@ internal sealed record CompressionConfig(CompressionType Type, int? Level)
 }
 
 internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan DefaultRetentionPeriod);
+
+/// <summary>
+/// Vega's <c>[upload]</c> section (Attic has none): a request body that sends no byte for <see cref="IdleTimeout"/>
+/// while the server waits for it, or fewer than <see cref="MinBytesPerSecond"/> on average over such a period, has its
+/// connection closed. A zero idle timeout turns both checks off; a zero rate only the second.
+/// </summary>
+internal sealed record UploadConfig(TimeSpan IdleTimeout, long MinBytesPerSecond);
 
 internal sealed record JwtConfig(string? BoundIssuer, IReadOnlyList<string>? BoundAudiences, JwtSigningConfig Signing);
 
