@@ -12,7 +12,7 @@ internal sealed record NarLink(byte[] Target) : NarNode;
 internal sealed record NarDir(params (byte[] Name, NarNode Node)[] Entries) : NarNode;
 
 /// <summary>
-/// NAR bytes built token by token (nix-cache-protocol.md §2): u64 little-endian lengths, strings padded with zeros to
+/// NAR bytes built token by token (docs/nix-cache-protocol.md §2): u64 little-endian lengths, strings padded with zeros to
 /// 8 bytes. The writer can also break every rule the format has: bad padding, lying lengths, missing tokens.
 /// </summary>
 internal sealed class NarBytes
