@@ -29,7 +29,10 @@ internal sealed class ChunkLookup : IDisposable
         _command.Parameters.AddWithValue("$compression", compression);
     }
 
-    /// <summary>A valid chunk with this content hash in the lookup's compression; null if none.</summary>
+    /// <summary>
+    /// A valid chunk with this content hash in the lookup's compression; null if none. Never a lost one (state 'D'),
+    /// so a push of a lost chunk's bytes stores a fresh blob (MetadataStore.LostChunks.cs).
+    /// </summary>
     public ExistingChunk? Find(NixHash chunkHash)
     {
         var text = chunkHash.ToHexString();

@@ -83,11 +83,13 @@ internal sealed partial class MetadataStore
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<long> freshChunkIds, CancellationToken ct)
     {
         var replacements = new List<(long Lost, long Fresh)>();
+        // CROSS JOIN fixes the order: from each fresh id to the chunks with its hash, never from every 'D' chunk (many
+        // between a GC pass's marking and its deleting) to a scan of the ids.
         await using (var find = Command(connection,
             """
             SELECT lost.id, fresh.id FROM json_each($ids) j
-            JOIN chunk fresh ON fresh.id = j.value
-            JOIN chunk lost ON lost.chunk_hash = fresh.chunk_hash AND lost.compression = fresh.compression AND lost.state = 'D'
+            CROSS JOIN chunk fresh ON fresh.id = j.value
+            CROSS JOIN chunk lost ON lost.chunk_hash = fresh.chunk_hash AND lost.compression = fresh.compression AND lost.state = 'D'
             """, transaction))
         {
             var ids = find.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
