@@ -101,8 +101,21 @@ internal static class ServerHost
 
     private static IBlobStorage CreateStorage(StorageConfig storage, ILoggerFactory logs) => storage switch
     {
-        LocalStorageConfig local => new LocalBlobStorage(local.Path),
+        LocalStorageConfig local => CreateLocalStorage(local.Path),
         S3StorageConfig s3 => S3BlobStorage.Create(s3, logs.CreateLogger<S3BlobStorage>()),
         _ => throw new ConfigException("unknown storage type"),
     };
+
+    /// <summary>An unusable storage path stops the server with one line saying so, not an exception trace.</summary>
+    private static LocalBlobStorage CreateLocalStorage(string path)
+    {
+        try
+        {
+            return new LocalBlobStorage(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"storage.path \"{path}\" cannot be used: {e.Message}");
+        }
+    }
 }

@@ -62,8 +62,17 @@ internal static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException($"cannot read the configuration file {path}: {e.Message}");
+            throw new ConfigException($"cannot read the configuration file {path}: {Reason(path, e)}");
         }
         return ConfigReader.Read(text, path, env);
     }
+
+    /// <summary>Why a file could not be read, in our words for the usual cases.</summary>
+    private static string Reason(string path, Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file",
+        UnauthorizedAccessException when Directory.Exists(path) => "it is a directory",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message,
+    };
 }
