@@ -31,13 +31,16 @@ internal readonly record struct ByteRange(long Start, long End)
         var last = spec[(dash + 1)..].Trim();
         if (first.IsEmpty)
         {
-            // Suffix range: the last N bytes.
-            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var suffix) || suffix == 0)
+            // Suffix range: the last N bytes. Not digits: the header is malformed and ignored (RFC 9110 §14.2);
+            // more digits than a long holds asks for more than any NAR has, which is the whole body.
+            if (last.IsEmpty || last.ContainsAnyExceptInRange('0', '9'))
             {
-                unsatisfiable = suffix == 0 && !last.IsEmpty;
                 return null;
             }
-            return totalLength == 0 ? Unsatisfiable(out unsatisfiable) : new ByteRange(Math.Max(0, totalLength - suffix), totalLength - 1);
+            var suffix = long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
+            return suffix == 0 || totalLength == 0
+                ? Unsatisfiable(out unsatisfiable)
+                : new ByteRange(Math.Max(0, totalLength - suffix), totalLength - 1);
         }
         if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var start))
         {

@@ -42,9 +42,8 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         var range = ByteRange.Parse(context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null, total, out var unsatisfiable);
         if (unsatisfiable)
         {
-            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
             response.Headers.ContentRange = $"bytes */{total}";
-            response.ContentLength = 0;
+            await ApiError.RangeNotSatisfiable(context.Request.Headers.Range.ToString(), total).ExecuteAsync(context);
             return;
         }
         var (start, length) = range is { } selected ? (selected.Start, selected.Length) : (0L, total);

@@ -33,6 +33,10 @@ internal sealed record ApiError(int Status, string Name, string Message) : IResu
     public static ApiError InvalidStorePathHash(string hash) =>
         new(400, "InvalidStorePathHash", $"Invalid store path hash \"{Printable.Truncate(hash)}\": expected 32 characters of Nix base-32.");
 
+    /// <summary>A Range that starts at or past the end, or asks for no bytes; Content-Range says the length.</summary>
+    public static ApiError RangeNotSatisfiable(string range, long length) =>
+        new(416, "RangeNotSatisfiable", $"The range \"{Printable.Truncate(range)}\" selects no bytes of this {length}-byte NAR.");
+
     public static ApiError UnsupportedMediaType(string detail) => new(415, "UnsupportedMediaType", detail);
 
     public async Task ExecuteAsync(HttpContext context)

@@ -105,6 +105,8 @@ public sealed class NixUploadTests : IAsyncLifetime
         beyond.Headers.Range = new RangeHeaderValue(whole.Length, null);
         using var unsatisfiable = await client.SendAsync(beyond);
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, unsatisfiable.StatusCode);
+        Assert.Equal($"bytes */{whole.Length}", unsatisfiable.Content.Headers.ContentRange!.ToString());
+        Assert.Contains($"selects no bytes of this {whole.Length}-byte NAR", await unsatisfiable.Content.ReadAsStringAsync());
 
         using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/up/nar/{nar.Hash}.nar"));
         Assert.Equal(whole.Length, head.Content.Headers.ContentLength);
