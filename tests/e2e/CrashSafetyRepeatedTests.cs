@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.E2E.Hostile;
 using Vega.Lite.E2E.Support;

@@ -139,7 +139,8 @@ internal static partial class HostileCases
         })
         {
             yield return new HostileCase($"authorization/raw/{name}", Rule.NoServerError,
-                ctx => Raw(ctx, "GET /_api/v1/cache-config/hostile HTTP/1.1", headers(ctx))) { ProtocolLevel = true };
+                ctx => Raw(ctx, "GET /_api/v1/cache-config/hostile HTTP/1.1", headers(ctx)))
+            { ProtocolLevel = true };
         }
 
         var raws = new (string Name, Rule Rule, Func<HostileContext, HostileRequest> Make)[]

@@ -29,7 +29,8 @@ internal static partial class HostileCases
                 lines.Add(new(key, value));
             }
             return Render(lines);
-        }));
+        }
+        ));
 
         foreach (var key in new[] { "StorePath", "URL", "NarHash", "NarSize" })
         {
@@ -53,7 +54,8 @@ internal static partial class HostileCases
             {
                 lines[0] = new("StorePath", value.Replace("{H}", hash).Replace("{UH}", hash.ToUpperInvariant()));
                 return Render(lines);
-            }));
+            }
+            ));
         }
         foreach (var (label, value) in new[]
         {
@@ -66,7 +68,8 @@ internal static partial class HostileCases
             {
                 lines[1] = new("URL", value.Replace("{F}", ctx.BaseNarFile).Replace("{H}", hash));
                 return Render(lines);
-            }));
+            }
+            ));
         }
         foreach (var (label, value, rule) in new[]
         {
@@ -89,7 +92,8 @@ internal static partial class HostileCases
             {
                 lines[6] = new("NarSize", value.Replace("{N+1}", (ctx.BaseNar.Length + 1).ToString()).Replace("{N}", ctx.BaseNar.Length.ToString()));
                 return Render(lines);
-            }));
+            }
+            ));
         }
         Field("NarSize-leading-zeros", Rule.NoServerError, "NarSize", "000");
         Field("Compression-unknown", Rule.NoServerError, "Compression", "lolz");
@@ -143,7 +147,8 @@ internal static partial class HostileCases
                     default: body.InsertRange(at, body.Skip(at).Take(span).ToList()); break;
                 }
                 return [.. body];
-            }));
+            }
+            ));
         }
 
         foreach (var (name, rule, body) in mutations)

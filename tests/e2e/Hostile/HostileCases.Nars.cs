@@ -198,7 +198,8 @@ internal static partial class HostileCases
                 {
                     var body = Compress(extension, nar());
                     return body[..(int)(body.Length * fraction)];
-                }));
+                }
+                ));
             }
             foreach (var position in new[] { 0.02, 0.5, 0.97 })
             {
@@ -207,7 +208,8 @@ internal static partial class HostileCases
                     var body = Compress(extension, nar());
                     body[(int)(body.Length * position)] ^= 0x5a;
                     return body;
-                }));
+                }
+                ));
             }
             cases.Add(("empty", false, () => []));
             cases.Add(("magic-only", false, () => Compress(extension, nar())[..6]));

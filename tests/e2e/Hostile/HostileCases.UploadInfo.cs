@@ -217,7 +217,8 @@ internal static partial class HostileCases
                 var json = Encoding.UTF8.GetBytes(UploadInfo(h, nar).Render());
                 json[(int)(position * json.Length)] = value;
                 return json;
-            }));
+            }
+            ));
         }
         foreach (var (name, json) in documents)
         {

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using Vega.Lite.E2E.Support;
 
 namespace Vega.Lite.E2E.Hostile;

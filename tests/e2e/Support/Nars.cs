@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Vega.Lite.Core.Nix;
+using Vega.Lite.Core.Nix.Nar;
 
 namespace Vega.Lite.E2E.Support;
 
