@@ -1,5 +1,6 @@
 using Vega.Lite.Core.IO;
 using Vega.Lite.Core.Nix;
+using Vega.Lite.Core.Nix.Nar;
 using Vega.Lite.Metadata;
 using Vega.Lite.Storage;
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Vega.Lite.Core.Native;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Native;
 
 public sealed class NativeLibrariesTests
 {

@@ -1,7 +1,7 @@
 using System.Text;
 using Vega.Lite.Core.Nix;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Native;
 
 public sealed class SigningTests
 {

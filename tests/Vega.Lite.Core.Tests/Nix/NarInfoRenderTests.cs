@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 
-namespace Vega.Lite.Core.Nix.Tests;
+using Vega.Lite.Core.Nix;
+
+namespace Vega.Lite.Core.Tests.Nix;
 
 public sealed class NarInfoRenderTests
 {

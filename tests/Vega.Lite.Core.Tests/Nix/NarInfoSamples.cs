@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix;
 
 /// <summary>The real narinfo files written by Nix 2.8 (docs/nix-cache-protocol.md §1.3).</summary>
 internal static class NarInfoSamples

@@ -1,4 +1,6 @@
-namespace Vega.Lite.Core.Nix.Tests;
+using Vega.Lite.Core.Nix;
+
+namespace Vega.Lite.Core.Tests.Nix;
 
 public sealed class Nix32Tests
 {

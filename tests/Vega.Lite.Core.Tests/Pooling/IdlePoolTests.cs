@@ -1,6 +1,6 @@
 using Vega.Lite.Core.Pooling;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Pooling;
 
 public sealed class IdlePoolTests
 {

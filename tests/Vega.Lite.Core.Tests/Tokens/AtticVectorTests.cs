@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Vega.Lite.Core.Tokens;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 /// <summary>
 /// Vectors ported verbatim from zhaofengli/attic <c>token/src/tests.rs</c> (<c>test_basic</c>). The signed claims:

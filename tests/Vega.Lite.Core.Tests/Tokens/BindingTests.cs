@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 public sealed class BindingTests
 {

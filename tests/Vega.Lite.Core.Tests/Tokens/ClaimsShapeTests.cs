@@ -1,6 +1,6 @@
 using Vega.Lite.Core.Tokens;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 public sealed class ClaimsShapeTests
 {

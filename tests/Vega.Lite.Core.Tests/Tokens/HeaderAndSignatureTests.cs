@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using Vega.Lite.Core.Tokens;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 public sealed class HeaderAndSignatureTests
 {

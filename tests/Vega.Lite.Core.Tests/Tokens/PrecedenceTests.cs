@@ -1,7 +1,7 @@
 using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Tokens;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 public sealed class PrecedenceTests
 {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vega.Lite.Core.Tokens;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Tokens;
 
 /// <summary>A clock stuck at one instant.</summary>
 internal sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vega.Lite.Core.Compression;
 using Vega.Lite.Core.Nix;
+using Vega.Lite.Core.Nix.Nar;
 
 namespace Vega.Lite.Tests.Support;
 

@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>One file system object of a NAR, as reported while it is parsed (contents are not included).</summary>
 public sealed class NarEntry

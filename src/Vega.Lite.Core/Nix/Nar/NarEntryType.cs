@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>Kind of a file system object in a NAR.</summary>
 public enum NarEntryType

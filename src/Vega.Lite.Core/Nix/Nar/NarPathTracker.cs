@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>
 /// The path of the node being parsed, as UTF-8 bytes. The last name at each directory level doubles

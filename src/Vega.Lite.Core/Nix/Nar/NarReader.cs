@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>
 /// Pull-style NAR reading over a <see cref="Stream"/>, built on <see cref="NarValidator"/>: validates the

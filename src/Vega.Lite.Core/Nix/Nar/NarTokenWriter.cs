@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>Buffered writer of NAR primitives: little-endian u64 and padded strings.</summary>
 internal sealed class NarTokenWriter : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>The NAR grammar (<c>archive.cc</c> <c>parse</c>) on top of the string tokens of the lexer.</summary>
 public sealed partial class NarValidator

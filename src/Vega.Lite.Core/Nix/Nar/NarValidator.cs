@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>
 /// Push-style, incremental NAR validator: feed the bytes of a NAR in slices of any size, then call

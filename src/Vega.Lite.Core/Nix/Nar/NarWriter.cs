@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Vega.Lite.Core.Nix;
+namespace Vega.Lite.Core.Nix.Nar;
 
 /// <summary>
 /// Serialises a file, directory or symlink as a NAR, byte-for-byte like <c>nix-store --dump</c>.

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
+using Vega.Lite.Core.Nix.Nar;
 
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Support;
 
 /// <summary>Golden NAR files produced by <c>nix-store --dump</c> (Nix 2.8), copied next to the test assembly.</summary>
 internal static class Golden

@@ -1,6 +1,7 @@
 using System.Text;
+using Vega.Lite.Core.Nix.Nar;
 
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Support;
 
 /// <summary>Hand-assembles NAR byte streams token by token, to build valid and corrupt NARs.</summary>
 internal static class NarBytes

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Support;
 
 /// <summary>Access to the real <c>nix-store</c>/<c>nix-hash</c> binaries, for live comparison tests.</summary>
 internal static class NixStore

@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Support;
 
 /// <summary>A fresh directory under the system temp directory, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Support;
 
 /// <summary>Deterministic file trees for NAR tests.</summary>
 internal static class TestTrees

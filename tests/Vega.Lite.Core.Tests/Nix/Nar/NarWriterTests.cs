@@ -1,6 +1,8 @@
 using System.Text;
+using Vega.Lite.Core.Nix;
+using Vega.Lite.Core.Nix.Nar;
 
-namespace Vega.Lite.Core.Nix.Tests;
+namespace Vega.Lite.Core.Tests.Nix.Nar;
 
 public sealed class NarWriterTests
 {

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Vega.Lite.Core.Compression;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Compression;
 
 public sealed class CompressionNamesTests
 {

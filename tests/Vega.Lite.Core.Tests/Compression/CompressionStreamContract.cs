@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Compression;
 
 /// <summary>
 /// What every compress/decompress stream pair must do, whatever the format: round trips (sync, async, trickled),

@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Support;
 
 /// <summary>A fact that is skipped, with a message saying why, when a command-line tool is not on PATH.</summary>
 [AttributeUsage(AttributeTargets.Method)]

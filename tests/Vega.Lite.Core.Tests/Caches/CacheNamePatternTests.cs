@@ -1,6 +1,6 @@
 using Vega.Lite.Core.Caches;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Caches;
 
 public sealed class CacheNamePatternTests
 {

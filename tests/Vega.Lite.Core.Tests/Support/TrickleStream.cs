@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Support;
 
 /// <summary>A read-only stream over bytes that returns at most <c>maxChunk</c> bytes per read, like a slow network.</summary>
 internal sealed class TrickleStream(byte[] data, int maxChunk) : Vega.Lite.Core.IO.ReadOnlyStream

@@ -1,4 +1,6 @@
-namespace Vega.Lite.Core.Nix.Tests;
+using Vega.Lite.Core.Nix.Nar;
+
+namespace Vega.Lite.Core.Tests.Nix.Nar;
 
 public sealed class NarValidatorTests
 {

@@ -1,4 +1,4 @@
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Support;
 
 /// <summary>Writes and reads through streams in deliberately odd slice sizes.</summary>
 internal static class SlicedIo

@@ -1,6 +1,6 @@
 using Vega.Lite.Core.Compression;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Compression;
 
 /// <summary>One-shot frames for NAR chunks: each decodes alone, and chunks back to back decode as the whole NAR.</summary>
 public sealed class ZstdFramesTests

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Support;
 
 /// <summary>Runs a command-line tool with bytes on stdin and returns its stdout.</summary>
 internal static class Cli

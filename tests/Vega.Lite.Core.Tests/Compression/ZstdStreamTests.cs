@@ -1,6 +1,6 @@
 using Vega.Lite.Core.Compression;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Compression;
 
 public sealed class ZstdStreamTests : CompressionStreamContract
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Vega.Lite.Core.Tests;
+namespace Vega.Lite.Core.Tests.Support;
 
 /// <summary>Deterministic test inputs.</summary>
 internal static class TestData

@@ -1,0 +1,3 @@
+global using Vega.Lite.Core.Tests.Nix.Support;
+global using Vega.Lite.Core.Tests.Support;
+global using Xunit;
