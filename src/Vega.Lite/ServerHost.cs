@@ -20,9 +20,8 @@ internal static class ServerHost
         ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information, bool garbageCollection = false)
     {
         var listen = ParseListen(listenOverride ?? config.Listen);
-        // The configuration is Attic's TOML, never appsettings.json: no reloading watch on it, and the content root is
-        // the binary's directory. Otherwise a service started from / (systemd, Docker) put a recursive inotify watch
-        // on the whole file system: tens of thousands of watches, measured.
+        // The configuration is Attic's TOML, never appsettings.json: no reloading watch, and the content root is the
+        // binary's directory; otherwise a service started from / puts a recursive inotify watch on the whole file system.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = ["--hostBuilder:reloadConfigOnChange=false"],

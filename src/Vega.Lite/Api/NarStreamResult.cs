@@ -18,8 +18,8 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
     private const int FlushSize = 256 * 1024;
 
     /// <summary>
-    /// Existence checks in flight at once: S3 answers each with a round trip (a 512 MiB NAR has 8,192 chunks, so one
-    /// at a time kept the client waiting seconds for the status line); local storage answers each at once.
+    /// Existence checks in flight at once: on S3 each is a round trip, and a large NAR has thousands of chunks to
+    /// check before the status line; local storage answers each at once.
     /// </summary>
     private const int ChecksInFlight = 16;
 

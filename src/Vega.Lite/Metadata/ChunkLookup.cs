@@ -4,9 +4,9 @@ using Vega.Lite.Core.Nix;
 namespace Vega.Lite.Metadata;
 
 /// <summary>
-/// One NAR ingest's lookups of stored chunks by content hash: a connection and a prepared statement kept for all of its
-/// chunks, instead of a pooled connection, a parsed statement and their objects for each one (8 192 of them in a
-/// 512 MiB NAR). Thread-safe: chunks are looked up from several threads, one at a time, as SQLite runs them anyway.
+/// One NAR ingest's lookups of stored chunks by content hash, on one connection and one prepared statement for all of
+/// its chunks, since a NAR has thousands. Thread-safe: chunks are looked up from several threads, one at a time, as
+/// SQLite runs them anyway.
 /// </summary>
 internal sealed class ChunkLookup : IDisposable
 {
