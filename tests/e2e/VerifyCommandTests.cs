@@ -68,6 +68,7 @@ public sealed class VerifyCommandTests
         var blobs = server.BlobFiles();
         Assert.True(blobs.Length > 2, $"expected a chunked NAR, found {blobs.Length} blobs");
 
+        Assert.Equal(HttpStatusCode.OK, await NarInfoStatusAsync(http, hash)); // now held in the server's memory
         var clean = await VerifyAsync(server, "verify");
         Assert.True(clean.ExitCode == 0, clean.Describe("verify"));
         Assert.StartsWith($"Verified {blobs.Length} chunks: 0 missing", clean.Stdout.Trim());
@@ -84,6 +85,8 @@ public sealed class VerifyCommandTests
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, download.StatusCode);
         }
+        // The 503 dropped the narinfo the server held from before verify ran: the path is missing for Nix now.
+        Assert.Equal(HttpStatusCode.NotFound, await NarInfoStatusAsync(http, hash));
 
         var again = await VerifyAsync(server, "--mode", "verify", "--check-hashes");
         Assert.True(again.ExitCode == 1, again.Describe("--mode verify"));
@@ -95,5 +98,12 @@ public sealed class VerifyCommandTests
         Assert.DoesNotContain(hash, await MissingAsync(http, hash));
         using var whole = await http.GetAsync($"verified/nar/{hash}.nar");
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await NarInfoStatusAsync(http, hash));
+    }
+
+    private static async Task<HttpStatusCode> NarInfoStatusAsync(HttpClient http, string hash)
+    {
+        using var response = await http.GetAsync($"verified/{hash}.narinfo");
+        return response.StatusCode;
     }
 }

@@ -58,7 +58,8 @@ internal static class BinaryCacheEndpoints
     }
 
     public static async Task<IResult> GetNarAsync(
-        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage)
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage,
+        NarInfoCache narInfos)
     {
         if (NixUploadNames.TryParse(file, out _, out _))
         {
@@ -81,6 +82,7 @@ internal static class BinaryCacheEndpoints
         }
         if (!chunks.IsComplete)
         {
+            narInfos.Invalidate(cache, hash); // the loss may have been recorded by another process (vega-lite verify)
             return ApiError.IncompleteNar;
         }
         MarkVisibility(context, record);

@@ -30,7 +30,7 @@ internal static class VerifyCommand
         using var host = builder.Build();
         host.Services.GetRequiredService<SqliteDatabase>().Migrate();
         var verifier = new BlobVerifier(host.Services.GetRequiredService<MetadataStore>(), host.Services.GetRequiredService<IBlobStorage>());
-        var report = await verifier.RunAsync(checkHashes, output, CancellationToken.None);
+        var report = await verifier.RunAsync(checkHashes, output.WriteLine, CancellationToken.None);
         output.WriteLine(report.ToString());
         return report.ExitCode;
     }

@@ -28,6 +28,9 @@ internal static class ConfigDefaults
 
     public static readonly TimeSpan GarbageCollectionInterval = TimeSpan.FromHours(12);
 
+    /// <summary>Vega's <c>[garbage-collection] check-blobs</c>: a pass finds lost blobs, as issue 14 asks.</summary>
+    public const bool GarbageCollectionChecksBlobs = true;
+
     /// <summary>Vega's own <c>[upload]</c>: a body idle for a minute, or slower than 1 KiB/s, is cut.</summary>
     public static readonly UploadConfig Upload = new(IdleTimeout: TimeSpan.FromMinutes(1), MinBytesPerSecond: 1024);
 

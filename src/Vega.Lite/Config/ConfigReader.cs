@@ -150,8 +150,10 @@ internal sealed class ConfigReader
     {
         var interval = table is null ? null : OptionalDuration(table, "interval", "garbage-collection.");
         var retention = table is null ? null : OptionalDuration(table, "default-retention-period", "garbage-collection.");
+        var checkBlobs = table is null ? null : OptionalBool(table, "check-blobs", "garbage-collection.");
         return new GarbageCollectionConfig(
-            interval ?? ConfigDefaults.GarbageCollectionInterval, retention ?? ConfigDefaults.DefaultRetentionPeriod);
+            interval ?? ConfigDefaults.GarbageCollectionInterval, retention ?? ConfigDefaults.DefaultRetentionPeriod,
+            checkBlobs ?? ConfigDefaults.GarbageCollectionChecksBlobs);
     }
 
     /// <summary>Vega's own <c>[upload]</c> section: <c>idle-timeout</c> (a duration) and <c>min-rate</c> (bytes/s).</summary>

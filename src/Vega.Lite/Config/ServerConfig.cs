@@ -51,7 +51,9 @@ internal sealed record CompressionConfig(CompressionType Type, int? Level)
     public int EffectiveLevel => Level ?? ConfigDefaults.CompressionLevel(Type);
 }
 
-internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan DefaultRetentionPeriod);
+/// <param name="CheckBlobs">Vega's <c>check-blobs</c>: each pass also checks that every chunk's blob exists (a request per
+/// chunk on S3) and records the lost ones, as <c>vega-lite verify</c> does without <c>--check-hashes</c>.</param>
+internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan DefaultRetentionPeriod, bool CheckBlobs = true);
 
 /// <summary>
 /// Vega's <c>[upload]</c> section (Attic has none): a request body that sends no byte for <see cref="IdleTimeout"/>

@@ -23,7 +23,8 @@ internal sealed record VerifyReport(
 /// compares its SHA-256 and size with the recorded file hash and size), and records each one that fails as lost, so
 /// its paths count as missing and the next push of its bytes repairs them (MetadataStore.LostChunks.cs). Chunks
 /// recorded lost earlier are checked too: with the flag, one whose blob is back and whole is taken back.
-/// Garbage collection does not do this: on S3 it costs a request per chunk (a read of every byte with the flag).
+/// Each garbage-collection pass runs the existence check too (<c>[garbage-collection] check-blobs</c>; on S3 a request
+/// per chunk); the hash check reads every byte, so only this command does it.
 /// </summary>
 internal sealed class BlobVerifier(MetadataStore metadata, IBlobStorage storage)
 {
@@ -33,7 +34,8 @@ internal sealed class BlobVerifier(MetadataStore metadata, IBlobStorage storage)
 
     private enum Outcome { Whole, Missing, Corrupted, Unhashed }
 
-    public async Task<VerifyReport> RunAsync(bool checkHashes, TextWriter output, CancellationToken ct)
+    /// <param name="report">Gets one line per chunk found lost, found still lost, or restored.</param>
+    public async Task<VerifyReport> RunAsync(bool checkHashes, Action<string> report, CancellationToken ct)
     {
         long checkedCount = 0, bytesHashed = 0;
         int missing = 0, corrupted = 0, lostEarlier = 0, restored = 0;
@@ -76,7 +78,7 @@ internal sealed class BlobVerifier(MetadataStore metadata, IBlobStorage storage)
                     {
                         lock (gate)
                         {
-                            output.WriteLine(line);
+                            report(line);
                         }
                     }
                 });

@@ -6,10 +6,12 @@ using Vega.Lite.Storage;
 namespace Vega.Lite.Gc;
 
 /// <summary>What one pass removed.</summary>
-internal sealed record GcReport(int Objects, int Nars, int Chunks, int AbandonedUploads)
+/// <param name="LostChunks">Chunks whose blob the pass found missing and recorded lost (<c>check-blobs</c>).</param>
+internal sealed record GcReport(int Objects, int Nars, int Chunks, int AbandonedUploads, int LostChunks = 0)
 {
     public override string ToString() =>
-        $"{Objects} objects, {Nars} NARs, {Chunks} chunks and {AbandonedUploads} abandoned uploads removed";
+        $"{Objects} objects, {Nars} NARs, {Chunks} chunks and {AbandonedUploads} abandoned uploads removed" +
+        (LostChunks > 0 ? $"; {LostChunks} chunks found lost, their paths count as missing until pushed again" : "");
 }
 
 /// <summary>
@@ -32,9 +34,17 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
         await metadata.MarkOrphanChunksAsync(ct);
         var chunks = await DeleteMarkedChunksAsync(ct);
         var uploads = await DeleteAbandonedUploadsAsync(ct);
-        var report = new GcReport(objects, nars, chunks, uploads);
+        var lost = config.CheckBlobs ? await FindLostBlobsAsync(ct) : 0;
+        var report = new GcReport(objects, nars, chunks, uploads, lost);
         log.LogInformation("Garbage collection: {Report}", report);
         return report;
+    }
+
+    /// <summary>After the deletions, so that only blobs a chunk row still needs are checked.</summary>
+    private async Task<int> FindLostBlobsAsync(CancellationToken ct)
+    {
+        var verify = await new BlobVerifier(metadata, storage).RunAsync(checkHashes: false, line => log.LogWarning("{Finding}", line), ct);
+        return verify.Missing;
     }
 
     private async Task<int> DeleteMarkedChunksAsync(CancellationToken ct)

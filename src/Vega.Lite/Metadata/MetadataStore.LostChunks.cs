@@ -14,13 +14,30 @@ internal sealed partial class MetadataStore
     /// <summary>SQL condition on chunk row <c>chunk</c>: some NAR refers to it.</summary>
     private const string ChunkIsReferenced = "EXISTS (SELECT 1 FROM chunkref r WHERE r.chunk_id = chunk.id)";
 
+    /// <summary>
+    /// Raised in this process after a commit that made NARs incomplete (a lost chunk recorded) or whole again (lost
+    /// chunks replaced or restored), so that what was rendered from them (narinfo) is dropped.
+    /// </summary>
+    public event Action? NarCompletenessChanged;
+
     /// <summary>Records that a valid chunk's blob is gone or damaged; false when it was not valid (already recorded, or collected).</summary>
     public async Task<bool> RecordLostChunkAsync(long chunkId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, "UPDATE chunk SET state = 'D' WHERE id = $id AND state = 'V'");
         command.Parameters.AddWithValue("$id", chunkId);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        return Changed(await command.ExecuteNonQueryAsync(ct) == 1);
+    }
+
+    private void RaiseIfRepaired(RecordedNar recorded) => Changed(recorded.RepairedOthers);
+
+    private bool Changed(bool changed)
+    {
+        if (changed)
+        {
+            NarCompletenessChanged?.Invoke();
+        }
+        return changed;
     }
 
     /// <summary>
@@ -32,7 +49,7 @@ internal sealed partial class MetadataStore
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, $"UPDATE chunk SET state = 'V' WHERE id = $id AND state = 'D' AND {ChunkIsReferenced}");
         command.Parameters.AddWithValue("$id", chunkId);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        return Changed(await command.ExecuteNonQueryAsync(ct) == 1);
     }
 
     /// <summary>A page of the chunks whose blobs a verify pass checks: every valid one, and every lost one a NAR still needs.</summary>
@@ -79,7 +96,7 @@ internal sealed partial class MetadataStore
     /// bytes and the same compression, so each such NAR serves what it did before (its compressed size is summed from
     /// its chunks when served), and a push of one NAR repairs every other NAR that shared the lost chunk.
     /// </summary>
-    private static async Task RepairLostChunksAsync(
+    private static async Task<int> RepairLostChunksAsync(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<long> freshChunkIds, CancellationToken ct)
     {
         var replacements = new List<(long Lost, long Fresh)>();
@@ -105,7 +122,7 @@ internal sealed partial class MetadataStore
         }
         if (replacements.Count == 0)
         {
-            return;
+            return 0;
         }
         await using var repoint = Command(connection, "UPDATE chunkref SET chunk_id = $fresh WHERE chunk_id = $lost", transaction);
         var lostId = repoint.Parameters.Add(new SqliteParameter { ParameterName = "$lost" });
@@ -116,5 +133,6 @@ internal sealed partial class MetadataStore
             freshId.Value = fresh;
             await repoint.ExecuteNonQueryAsync(ct);
         }
+        return replacements.Count;
     }
 }

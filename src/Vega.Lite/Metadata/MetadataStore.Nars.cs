@@ -48,6 +48,7 @@ internal sealed partial class MetadataStore
             await upload.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
+        RaiseIfRepaired(recorded);
         return recorded;
     }
 
@@ -95,7 +96,7 @@ internal sealed partial class MetadataStore
             }
         }
         var chunkIds = await InsertNewChunksAsync(connection, transaction, nar.Chunks, ct);
-        await RepairLostChunksAsync(connection, transaction,
+        var repaired = await RepairLostChunksAsync(connection, transaction,
             Enumerable.Range(0, chunkIds.Length).Where(seq => nar.Chunks[seq].New is not null).Select(seq => chunkIds[seq]).Distinct().ToList(), ct);
         long narId;
         await using (var insertNar = Command(connection,
@@ -117,7 +118,7 @@ internal sealed partial class MetadataStore
         {
             await DeleteLeaseAsync(connection, transaction, nar.LeaseId, ct);
         }
-        return new RecordedNar(narId, UsedExisting: false);
+        return new RecordedNar(narId, UsedExisting: false, RepairedOthers: repaired > 0);
     }
 
     /// <summary>New chunk rows per statement: a JSON array of up to this many rows, about 14 KiB of text.</summary>

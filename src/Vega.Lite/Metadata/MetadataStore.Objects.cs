@@ -13,7 +13,10 @@ internal sealed partial class MetadataStore
         WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
         """;
 
-    /// <summary>The store path in the named live cache, with its valid NAR; null when there is none.</summary>
+    /// <summary>
+    /// The store path in the named live cache, with its NAR, if that NAR is complete; null when there is none. A path
+    /// whose NAR lost a chunk is missing for Nix too, so that <c>nix copy</c> pushes it again and repairs it.
+    /// </summary>
     public async Task<StoredObject?> FindObjectAsync(string cacheName, string storePathHash, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
@@ -21,7 +24,7 @@ internal sealed partial class MetadataStore
             $$"""
             SELECT o.store_path_hash, o.store_path, o."references", o.deriver, o.ca,
                    n.nar_hash, n.nar_size, n.compression, n.id
-            {{PathInLiveCache}}
+            {{PathInLiveCache}} AND {{CompleteNar}}
             """);
         command.Parameters.AddWithValue("$cache", cacheName);
         command.Parameters.AddWithValue("$hash", storePathHash);
@@ -98,6 +101,7 @@ internal sealed partial class MetadataStore
         var recorded = await InsertNarAsync(connection, transaction, nar, ct);
         await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
         await transaction.CommitAsync(ct);
+        RaiseIfRepaired(recorded);
         return recorded;
     }
 

@@ -72,7 +72,8 @@ internal sealed record NewChunk(string BlobKey, NixHash ChunkHash, long ChunkSiz
 internal sealed record ExistingChunk(long Id, long FileSize);
 
 /// <summary>How a NAR got recorded: its row, and whether an identical complete NAR already existed and was used instead.</summary>
-internal sealed record RecordedNar(long NarId, bool UsedExisting);
+/// <param name="RepairedOthers">Its fresh chunks replaced lost ones in other NARs, which are whole again.</param>
+internal sealed record RecordedNar(long NarId, bool UsedExisting, bool RepairedOthers = false);
 
 /// <summary>The per-cache metadata of a store path, as uploaded.</summary>
 internal sealed record ObjectMetadata(

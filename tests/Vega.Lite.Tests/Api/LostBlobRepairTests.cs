@@ -47,10 +47,13 @@ public sealed class LostBlobRepairTests : IAsyncLifetime
         return (await AtticUploads.ReadResult(response)).GetProperty("kind").GetString()!;
     }
 
+    /// <summary>The NAR is a 503 and, once that download has recorded the loss, its narinfo a 404, as for a missing path.</summary>
     private static async Task ExpectIncompleteAsync(HttpClient client, TestNar nar)
     {
         using var response = await client.GetAsync($"/lost/nar/{nar.Hash}.nar");
         await Expect.Error(response, 503, "IncompleteNar");
+        using var narInfo = await client.GetAsync($"/lost/{nar.Hash}.narinfo");
+        await Expect.Error(narInfo, 404, "NoSuchObject");
     }
 
     private static async Task ExpectWholeAsync(HttpClient client, TestNar nar) =>
@@ -79,12 +82,39 @@ public sealed class LostBlobRepairTests : IAsyncLifetime
         var nar = Nar("whole-blob", 5000, 1); // below the threshold: one chunk
         await PushAsync(client, nar);
         Assert.Empty(await MissingAsync(client, nar));
+        await ExpectWholeAsync(client, nar); // its narinfo is now held in memory, and must be dropped below
         DeleteBlob(Assert.Single(ChunkKeys(nar.Hash)));
 
         await ExpectIncompleteAsync(client, nar);
         Assert.Equal([nar.Hash], await MissingAsync(client, nar));
         Assert.Equal(1, _server.Scalar("SELECT COUNT(*) FROM chunk WHERE state = 'D'"));
         await ExpectIncompleteAsync(client, nar); // and stays so, without asking storage again
+    }
+
+    [Fact]
+    public async Task A_GC_pass_records_a_lost_blob_that_no_download_asked_for()
+    {
+        using var client = _server.Client(_server.RootToken);
+        var nar = Nar("unread", 300_000, 8);
+        var kept = Nar("kept", 5000, 9);
+        await PushAsync(client, nar);
+        await PushAsync(client, kept);
+        await ExpectWholeAsync(client, nar); // its narinfo is held in memory, and the pass must drop it
+        DeleteBlob(ChunkKeys(nar.Hash)[1]);
+
+        var report = await CollectAsync();
+        Assert.Equal(new GcReport(0, 0, 0, 0, LostChunks: 1), report);
+        Assert.Equal([nar.Hash], await MissingAsync(client, nar, kept));
+        using (var narInfo = await client.GetAsync($"/lost/{nar.Hash}.narinfo"))
+        {
+            await Expect.Error(narInfo, 404, "NoSuchObject");
+        }
+        await ExpectIncompleteAsync(client, nar);
+        await ExpectWholeAsync(client, kept);
+        Assert.Equal(new GcReport(0, 0, 0, 0), await CollectAsync()); // recorded once; the row waits for its bytes
+
+        Assert.Equal("Uploaded", await PushAsync(client, nar));
+        await ExpectWholeAsync(client, nar);
     }
 
     [Fact]

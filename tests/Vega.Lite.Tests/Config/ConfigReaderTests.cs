@@ -33,11 +33,12 @@ public sealed class ConfigReaderTests
         Assert.Equal(8, config.Compression.EffectiveLevel);
         Assert.Equal(TimeSpan.FromHours(12), config.GarbageCollection.Interval);
         Assert.Equal(TimeSpan.FromSeconds(6 * 2_630_016), config.GarbageCollection.DefaultRetentionPeriod);
+        Assert.True(config.GarbageCollection.CheckBlobs);
         Assert.Equal("token-hs256-secret-base64", config.Jwt.Signing.SettingName);
         foreach (var key in new[] { "listen", "allowed-hosts", "api-endpoint", "substituter-endpoint", "soft-delete-caches",
                      "require-proof-of-possession", "max-nar-info-size", "[database]", "heartbeat", "[storage]", "region", "bucket",
                      "endpoint", "[storage.credentials]", "[chunking]", "nar-size-threshold", "min-size", "avg-size", "max-size",
-                     "[compression]", "level", "[garbage-collection]", "interval", "default-retention-period", "[jwt]",
+                     "[compression]", "level", "[garbage-collection]", "interval", "default-retention-period", "check-blobs", "[jwt]",
                      "token-bound-issuer", "token-bound-audiences", "[jwt.signing]", "token-rs256-secret-base64",
                      "token-rs256-pubkey-base64", "token-hs256-secret-base64" })
         {
@@ -53,7 +54,15 @@ public sealed class ConfigReaderTests
         Assert.Equal(CompressionType.Zstd, config.Compression.Type);
         Assert.Equal(TimeSpan.Zero, config.GarbageCollection.DefaultRetentionPeriod);
         Assert.Equal(TimeSpan.FromHours(12), config.GarbageCollection.Interval);
+        Assert.True(config.GarbageCollection.CheckBlobs);
         Assert.Null(config.ApiEndpoint);
+    }
+
+    [Fact]
+    public void Garbage_collection_can_leave_blob_checks_to_verify()
+    {
+        var config = ConfigReader.Read(Minimal + "\n[garbage-collection]\ncheck-blobs = false\n", "server.toml", NoEnv);
+        Assert.False(config.GarbageCollection.CheckBlobs);
     }
 
     [Theory]
@@ -72,6 +81,7 @@ public sealed class ConfigReaderTests
     [Theory]
     [InlineData("[compression]\ntype = \"lz4\"\n", "compression.type")]
     [InlineData("[garbage-collection]\ninterval = \"twelve hours\"\n", "garbage-collection.interval")]
+    [InlineData("[garbage-collection]\ncheck-blobs = \"yes\"\n", "garbage-collection.check-blobs: must be true or false")]
     [InlineData("[chunking]\nnar-size-threshold = 1\nmin-size = 9000\navg-size = 100\nmax-size = 5000\n", "chunking")]
     public void Bad_section_values_name_the_key(string section, string expected)
     {
