@@ -163,27 +163,8 @@ public sealed class AtticIntegrationTests
     private static string HashOf(string storePath) => Path.GetFileName(storePath)[..32];
 
     /// <summary>Builds <paramref name="count"/> trivial paths whose builder writes "hello" to $out (never substituted).</summary>
-    private static async Task<string[]> BuildHelloAsync(NixEnvironment nix, string label, int count, bool unique = false)
-    {
-        var nonce = Guid.NewGuid().ToString("N")[..10];
-        var content = unique ? $"hello {nonce}" : "hello";
-        var expression = Path.Combine(nix.Directory, $"{label}-{nonce}.nix");
-        File.WriteAllText(expression,
-            $$"""
-            builtins.genList (i: derivation {
-              name = "attic-{{label}}-{{nonce}}-${toString i}";
-              system = builtins.currentSystem;
-              builder = "/bin/sh";
-              args = [ "-c" "echo {{content}} > $out" ];
-              allowSubstitutes = false;
-            }) {{count}}
-            """);
-        var build = await nix.RunAsync("nix-build", [expression, "--no-out-link"]);
-        Assert.True(build.ExitCode == 0, build.Describe("nix-build"));
-        var paths = build.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(count, paths.Length);
-        return paths;
-    }
+    private static Task<string[]> BuildHelloAsync(NixEnvironment nix, string label, int count, bool unique = false) =>
+        nix.BuildManyAsync($"attic-{label}", count, $"echo {(unique ? $"hello {Guid.NewGuid():N}" : "hello")} > $out");
 
     private static async Task DeleteLocallyAsync(NixEnvironment nix, string path)
     {

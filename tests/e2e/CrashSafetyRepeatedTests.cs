@@ -147,24 +147,7 @@ public sealed class CrashSafetyRepeatedTests(ITestOutputHelper output)
     }
 
     /// <summary>Builds <paramref name="count"/> independent paths, each a directory with a random payload, in one nix-build.</summary>
-    private static async Task<string[]> BuildPathsAsync(NixEnvironment nix, int count)
-    {
-        var nonce = Guid.NewGuid().ToString("N")[..10];
-        var expression = Path.Combine(nix.Directory, $"crash20-{nonce}.nix");
-        File.WriteAllText(expression,
-            $$"""
-            builtins.genList (i: derivation {
-              name = "vega-crash-{{nonce}}-${toString i}";
-              system = builtins.currentSystem;
-              builder = "/bin/sh";
-              args = [ "-c" "/bin/mkdir $out && echo ${toString i} > $out/id && /bin/head -c {{PayloadBytes}} /dev/urandom > $out/payload" ];
-              allowSubstitutes = false;
-            }) {{count}}
-            """);
-        var build = await nix.RunAsync("nix-build", [expression, "--no-out-link"]);
-        Assert.True(build.ExitCode == 0, build.Describe("nix-build"));
-        var paths = build.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(count, paths.Length);
-        return paths;
-    }
+    private static Task<string[]> BuildPathsAsync(NixEnvironment nix, int count) =>
+        nix.BuildManyAsync("vega-crash", count,
+            $"/bin/mkdir $out && echo ${{toString i}} > $out/id && /bin/head -c {PayloadBytes} /dev/urandom > $out/payload");
 }

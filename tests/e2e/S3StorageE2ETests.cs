@@ -161,13 +161,13 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
         var use = await attic.UseAsync("holes");
         var store = Path.Combine(_nix.Directory, "holes");
         var pull = await _nix.RunAsync("nix", ["copy", "--from", use.Substituter, "--to", store, closure.Top],
-            "require-sigs = true", $"trusted-public-keys = {use.PublicKey}", "narinfo-cache-negative-ttl = 0");
+            "require-sigs = true", $"trusted-public-keys = {use.PublicKey}");
         Assert.True(pull.ExitCode != 0, pull.Describe("nix copy --from (a chunk is missing)"));
         Assert.False(Path.Exists(store + tree), $"{store + tree} exists although a chunk of its NAR is gone");
         Assert.False(Path.Exists(store + closure.Top), $"{store + closure.Top} exists although a path it refers to is not there");
 
         // A plain nix copy --to sees the tree missing and pushes it again, which repairs it; then the closure pulls whole.
-        var repush = await _nix.RunAsync("nix", ["copy", "--to", $"{use.Substituter}?compression=zstd", tree], "narinfo-cache-negative-ttl = 0");
+        var repush = await _nix.RunAsync("nix", ["copy", "--to", $"{use.Substituter}?compression=zstd", tree]);
         Assert.True(repush.ExitCode == 0, repush.Describe("nix copy --to (the repair)") + "\n--- server\n" + server.Log);
         await PullAndCompareAsync(server, use, closure.Top, closure.Paths);
     }
@@ -239,7 +239,7 @@ public sealed class S3StorageE2ETests(ITestOutputHelper output) : IAsyncLifetime
     {
         var store = Path.Combine(_nix.Directory, "pulled-" + Guid.NewGuid().ToString("N")[..8]);
         var pull = await _nix.RunAsync("nix", ["copy", "--from", use.Substituter, "--to", store, top],
-            "require-sigs = true", $"trusted-public-keys = {use.PublicKey}", "narinfo-cache-negative-ttl = 0");
+            "require-sigs = true", $"trusted-public-keys = {use.PublicKey}");
         Assert.True(pull.ExitCode == 0, pull.Describe("nix copy --from") + "\n--- server\n" + server.Log);
         foreach (var path in paths)
         {

@@ -25,15 +25,9 @@ public sealed class LostBlobRepairTests : IAsyncLifetime
 
     private static TestNar Nar(string name, int size, int seed) => TestNar.File(name, TestNar.RandomBytes(size, seed));
 
-    /// <summary>The blob keys of a path's NAR, in order.</summary>
-    private string[] ChunkKeys(string storePathHash) =>
-        _server.Rows(
-            $"""
-            SELECT k.remote_file FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
-            WHERE o.store_path_hash = '{storePathHash}' ORDER BY r.seq
-            """).Select(r => r[0]).ToArray();
+    private string[] ChunkKeys(string storePathHash) => _server.ChunkKeys(storePathHash);
 
-    private string BlobPath(string key) => Path.Combine(_server.StorageDirectory, key[..1], key[..2], key);
+    private string BlobPath(string key) => _server.BlobPath(key);
 
     private void DeleteBlob(string key)
     {

@@ -28,14 +28,9 @@ public sealed class VerifyCommandTests : IAsyncLifetime
         return (exit, output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private string[] ChunkKeys(string storePathHash) =>
-        _server.Rows(
-            $"""
-            SELECT k.remote_file FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
-            WHERE o.store_path_hash = '{storePathHash}' ORDER BY r.seq
-            """).Select(r => r[0]).ToArray();
+    private string[] ChunkKeys(string storePathHash) => _server.ChunkKeys(storePathHash);
 
-    private string BlobPath(string key) => Path.Combine(_server.StorageDirectory, key[..1], key[..2], key);
+    private string BlobPath(string key) => _server.BlobPath(key);
 
     private string State(string key) => _server.Rows($"SELECT state FROM chunk WHERE remote_file = '{key}'")[0][0];
 

@@ -112,6 +112,17 @@ public sealed class TestServer : IAsyncDisposable
         return (long)command.ExecuteScalar()!;
     }
 
+    /// <summary>The blob keys of a path's NAR, in order.</summary>
+    public string[] ChunkKeys(string storePathHash) =>
+        Rows(
+            $"""
+            SELECT k.remote_file FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
+            WHERE o.store_path_hash = '{storePathHash}' ORDER BY r.seq
+            """).Select(r => r[0]).ToArray();
+
+    /// <summary>Where local storage keeps a blob (<c>a/ab/abcd…</c>).</summary>
+    public string BlobPath(string key) => Path.Combine(StorageDirectory, key[..1], key[..2], key);
+
     /// <summary>Rows straight from the server's metadata database, each column as text.</summary>
     public IReadOnlyList<string[]> Rows(string sql)
     {

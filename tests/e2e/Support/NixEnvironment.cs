@@ -47,6 +47,31 @@ public sealed class NixEnvironment : IDisposable
     public Task<ProcessResult> RunAsync(string program, IEnumerable<string> args, params string[] extraConfigLines) =>
         Processes.RunAsync(program, args, Env(extraConfigLines), TimeSpan.FromMinutes(4));
 
+    /// <summary>
+    /// Builds <paramref name="count"/> paths named <c>NAME-NONCE-i</c> whose builder runs <paramref name="script"/>
+    /// (<c>/bin/sh -c</c>; <c>$out</c> and <c>${toString i}</c> expand), never substituted; their store paths in order.
+    /// </summary>
+    public async Task<string[]> BuildManyAsync(string name, int count, string script)
+    {
+        var nonce = Guid.NewGuid().ToString("N")[..10];
+        var expression = Path.Combine(Directory, $"{name}-{nonce}.nix");
+        File.WriteAllText(expression,
+            $$"""
+            builtins.genList (i: derivation {
+              name = "{{name}}-{{nonce}}-${toString i}";
+              system = builtins.currentSystem;
+              builder = "/bin/sh";
+              args = [ "-c" "{{script}}" ];
+              allowSubstitutes = false;
+            }) {{count}}
+            """);
+        var build = await RunAsync("nix-build", [expression, "--no-out-link"]);
+        Assert.True(build.ExitCode == 0, build.Describe("nix-build"));
+        var paths = build.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(count, paths.Length);
+        return paths;
+    }
+
     public void Dispose()
     {
         try
