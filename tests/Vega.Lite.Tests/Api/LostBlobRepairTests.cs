@@ -11,13 +11,11 @@ namespace Vega.Lite.Tests.Api;
 /// </summary>
 public sealed class LostBlobRepairTests : IAsyncLifetime
 {
-    private const string Chunking = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
-
     private TestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(Chunking);
+        _server = await TestServer.StartAsync(TestServer.SmallChunks);
         await _server.CreateCacheAsync("lost");
     }
 

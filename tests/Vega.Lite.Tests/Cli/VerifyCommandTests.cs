@@ -8,13 +8,11 @@ namespace Vega.Lite.Tests.Cli;
 /// <summary><c>vega-lite verify [--check-hashes]</c> on a live server's data: finds, records and reports lost blobs.</summary>
 public sealed class VerifyCommandTests : IAsyncLifetime
 {
-    private const string Chunking = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
-
     private TestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(Chunking);
+        _server = await TestServer.StartAsync(TestServer.SmallChunks);
         await _server.CreateCacheAsync("checked");
     }
 

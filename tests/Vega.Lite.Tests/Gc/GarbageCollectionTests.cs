@@ -9,13 +9,11 @@ namespace Vega.Lite.Tests.Gc;
 /// <summary>Garbage collection (docs/attic-api.md §7) and path deletion (beyond Attic, its #265).</summary>
 public sealed class GarbageCollectionTests : IAsyncLifetime
 {
-    private const string Chunking = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
-
     private TestServer _server = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(Chunking);
+        _server = await TestServer.StartAsync(TestServer.SmallChunks);
         await _server.CreateCacheAsync("gc");
         await _server.CreateCacheAsync("keep");
     }

@@ -35,6 +35,12 @@ public sealed class TestServer : IAsyncDisposable
     public string StorageDirectory => Path.Combine(Directory, "storage");
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>
+    /// A <c>[chunking]</c> section for tests of chunked NARs: NARs from 100,000 bytes are cut into chunks of 16–256 KiB
+    /// (64 KiB on average), so a few hundred KB make several chunks.
+    /// </summary>
+    public const string SmallChunks = "[chunking]\nnar-size-threshold = 100000\nmin-size = 16384\navg-size = 65536\nmax-size = 262144";
+
     /// <param name="extraToml">top-level keys and extra sections</param>
     /// <param name="storageToml">a whole <c>[storage]</c> section instead of local storage in the private directory</param>
     public static async Task<TestServer> StartAsync(string extraToml = "", string? storageToml = null)
