@@ -35,6 +35,10 @@ internal static class ServerCommand
         {
             new SqliteDatabase(config.Database.Url).Migrate();
         }
+        else
+        {
+            new SqliteDatabase(config.Database.Url).CheckSchema();
+        }
         var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic");
         await app.RunAsync();
         return 0;
@@ -46,6 +50,7 @@ internal static class ServerCommand
     /// </summary>
     private static async Task<int> CollectGarbageAsync(ServerConfig config, bool once, LogLevel logLevel)
     {
+        new SqliteDatabase(config.Database.Url).CheckSchema();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ServerHost.ConfigureLogging(builder.Logging, logLevel);
         ServerHost.AddCoreServices(builder.Services, config);

@@ -10,10 +10,12 @@ namespace Vega.Lite.Metadata;
 internal sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly string _path;
 
     public SqliteDatabase(string databaseUrl)
     {
         var path = ParseSqliteUrl(databaseUrl);
+        _path = path;
         if (path != ":memory:")
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -81,10 +83,24 @@ internal sealed class SqliteDatabase
         return connection;
     }
 
-    /// <summary>Applies every embedded migration not yet recorded, each in its own transaction.</summary>
+    /// <summary>
+    /// Stops with one line when the database is not Vega.Lite's or empty (an Attic database, another program's, not
+    /// SQLite at all), for the modes that do not migrate; writes nothing.
+    /// </summary>
+    public void CheckSchema()
+    {
+        using var connection = Open();
+        DatabaseInspection.CheckUsable(connection, _path);
+    }
+
+    /// <summary>
+    /// Applies every embedded migration not yet recorded, each in its own transaction, after checking that the
+    /// database is empty or Vega.Lite's (<see cref="CheckSchema"/>): nothing is written to any other.
+    /// </summary>
     public void Migrate()
     {
         using var connection = Open();
+        DatabaseInspection.CheckUsable(connection, _path);
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, "CREATE TABLE IF NOT EXISTS vega_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);");
         var applied = new HashSet<string>();
