@@ -7,8 +7,8 @@ namespace Vega.Lite.Api;
 /// <summary>
 /// Rendered, signed narinfo bytes per (cache, store path hash): rendered and signed once, then served from memory.
 /// A miss is remembered too (as an empty body), so probing for absent paths costs no query. Dropped for one path
-/// on upload, for a whole cache when its key or settings change, for every cache when a NAR loses a chunk or is
-/// repaired (any path of any cache may use it); bounded per cache.
+/// on upload, for a whole cache when its key or settings change, for every cache when paths expire or a NAR loses a
+/// chunk or is repaired, in this process or another (<see cref="NarInfoCoherence"/>); bounded per cache.
 /// </summary>
 internal sealed class NarInfoCache
 {
@@ -16,7 +16,7 @@ internal sealed class NarInfoCache
 
     private readonly ConcurrentDictionary<string, BoundedCache<string, byte[]>> _byCache = new(StringComparer.Ordinal);
 
-    public NarInfoCache(MetadataStore metadata) => metadata.NarCompletenessChanged += InvalidateAll;
+    public NarInfoCache(MetadataStore metadata) => metadata.ServedPathsChanged += InvalidateAll;
 
     /// <summary>The cached answer: true with the body, or true with an empty body for a known miss.</summary>
     public bool TryGet(string cacheName, string storePathHash, out byte[] body)
@@ -40,7 +40,8 @@ internal sealed class NarInfoCache
     /// <summary>Empties the cache's entries; they stay allocated, so that a lookup racing this one cannot store.</summary>
     public void InvalidateCache(string cacheName) => Entries(cacheName).Clear();
 
-    private void InvalidateAll()
+    /// <summary>Empties every cache's entries: a change that any path of any cache may depend on.</summary>
+    public void InvalidateAll()
     {
         foreach (var entries in _byCache.Values)
         {

@@ -24,7 +24,7 @@ internal sealed partial class MetadataStore
             """);
         objects.Parameters.AddWithValue("$default", defaultRetentionSeconds);
         objects.Parameters.AddWithValue("$now", Now);
-        var deleted = await objects.ExecuteNonQueryAsync(ct);
+        var deleted = await ChangeServedPathsAsync(connection, objects, ct);
         await using var uploads = Command(connection, "DELETE FROM nix_upload WHERE created_at < $cutoff");
         uploads.Parameters.AddWithValue("$cutoff", Now - (long)NixUploadGrace.TotalSeconds);
         await uploads.ExecuteNonQueryAsync(ct);

@@ -14,30 +14,13 @@ internal sealed partial class MetadataStore
     /// <summary>SQL condition on chunk row <c>chunk</c>: some NAR refers to it.</summary>
     private const string ChunkIsReferenced = "EXISTS (SELECT 1 FROM chunkref r WHERE r.chunk_id = chunk.id)";
 
-    /// <summary>
-    /// Raised in this process after a commit that made NARs incomplete (a lost chunk recorded) or whole again (lost
-    /// chunks replaced or restored), so that what was rendered from them (narinfo) is dropped.
-    /// </summary>
-    public event Action? NarCompletenessChanged;
-
     /// <summary>Records that a valid chunk's blob is gone or damaged; false when it was not valid (already recorded, or collected).</summary>
     public async Task<bool> RecordLostChunkAsync(long chunkId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, "UPDATE chunk SET state = 'D' WHERE id = $id AND state = 'V'");
         command.Parameters.AddWithValue("$id", chunkId);
-        return Changed(await command.ExecuteNonQueryAsync(ct) == 1);
-    }
-
-    private void RaiseIfRepaired(RecordedNar recorded) => Changed(recorded.RepairedOthers);
-
-    private bool Changed(bool changed)
-    {
-        if (changed)
-        {
-            NarCompletenessChanged?.Invoke();
-        }
-        return changed;
+        return await ChangeServedPathsAsync(connection, command, ct) == 1;
     }
 
     /// <summary>
@@ -49,7 +32,7 @@ internal sealed partial class MetadataStore
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, $"UPDATE chunk SET state = 'V' WHERE id = $id AND state = 'D' AND {ChunkIsReferenced}");
         command.Parameters.AddWithValue("$id", chunkId);
-        return Changed(await command.ExecuteNonQueryAsync(ct) == 1);
+        return await ChangeServedPathsAsync(connection, command, ct) == 1;
     }
 
     /// <summary>A page of the chunks whose blobs a verify pass checks: every valid one, and every lost one a NAR still needs.</summary>

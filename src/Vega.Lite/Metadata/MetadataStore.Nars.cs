@@ -48,7 +48,7 @@ internal sealed partial class MetadataStore
             await upload.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        RaiseIfRepaired(recorded);
+        RaiseIfChanged(recorded.RepairedOthers);
         return recorded;
     }
 
@@ -98,6 +98,10 @@ internal sealed partial class MetadataStore
         var chunkIds = await InsertNewChunksAsync(connection, transaction, nar.Chunks, ct);
         var repaired = await RepairLostChunksAsync(connection, transaction,
             Enumerable.Range(0, chunkIds.Length).Where(seq => nar.Chunks[seq].New is not null).Select(seq => chunkIds[seq]).Distinct().ToList(), ct);
+        if (repaired > 0)
+        {
+            await BumpInvalidationAsync(connection, transaction, ct);
+        }
         long narId;
         await using (var insertNar = Command(connection,
             """

@@ -101,7 +101,7 @@ internal sealed partial class MetadataStore
         var recorded = await InsertNarAsync(connection, transaction, nar, ct);
         await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
         await transaction.CommitAsync(ct);
-        RaiseIfRepaired(recorded);
+        RaiseIfChanged(recorded.RepairedOthers);
         return recorded;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -50,6 +51,31 @@ public sealed class CacheApi(string baseUrl, string? token) : IDisposable
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return _client.PutAsync(path, content);
+    }
+
+    /// <summary>PUT /_api/v1/upload-path as the attic client sends it, the info in the header; the answer's <c>kind</c>.</summary>
+    public static async Task<string> UploadPathAsync(HttpClient client, string cache, string storePath, byte[] nar)
+    {
+        var info = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["cache"] = cache,
+            ["store_path_hash"] = Path.GetFileName(storePath)[..32],
+            ["store_path"] = storePath,
+            ["references"] = Array.Empty<string>(),
+            ["system"] = null,
+            ["deriver"] = null,
+            ["sigs"] = Array.Empty<string>(),
+            ["ca"] = null,
+            ["nar_hash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(nar)),
+            ["nar_size"] = nar.Length,
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Put, "_api/v1/upload-path") { Content = new ByteArrayContent(nar) };
+        request.Headers.Add("X-Attic-Nar-Info", info);
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"upload-path: {(int)response.StatusCode} {body}");
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("kind").GetString()!;
     }
 
     public void Dispose() => _client.Dispose();

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Security.Cryptography;
+using Vega.Lite.E2E.Support;
+
+namespace Vega.Lite.E2E;
+
+/// <summary>
+/// <c>--mode garbage-collector-once</c> of the published binary beside its running server on SQLite: paths the other
+/// process expires stop being served within about a second, though the server held their narinfo (issue 15, item 3).
+/// </summary>
+public sealed class GarbageCollectorProcessTests
+{
+    [Fact]
+    public async Task Paths_a_collector_in_another_process_expires_stop_being_served()
+    {
+        await using var server = await VegaLiteProcess.StartAsync(extraToml: "[garbage-collection]\ndefault-retention-period = \"1s\"");
+        var token = await server.MakeTokenAsync("--push", "*", "--pull", "*", "--create-cache", "*");
+        using (var api = new CacheApi(server.BaseUrl, token))
+        {
+            await api.CreateCacheAsync("expiring");
+        }
+        using var http = CacheApi.Client(server.BaseUrl, token);
+        var file = Path.Combine(server.Directory, "payload");
+        await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes(5000));
+        const string hash = "0123456789abcdfghijklmnpqrsvwxyz";
+        Assert.Equal("Uploaded", await CacheApi.UploadPathAsync(http, "expiring", $"/nix/store/{hash}-payload", Nars.Dump(file)));
+        Assert.Equal(HttpStatusCode.OK, await NarInfoStatusAsync(http, hash)); // held in the server's memory from here on
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
+
+        var collect = await Processes.RunAsync(VegaLiteProcess.Binary, ["-f", server.ConfigPath, "--mode", "garbage-collector-once"],
+            timeout: TimeSpan.FromSeconds(60));
+        Assert.True(collect.ExitCode == 0, collect.Describe("garbage-collector-once"));
+        Assert.Contains("Garbage collection done: 1 objects, 1 NARs", collect.Stdout);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await NarInfoStatusAsync(http, hash) != HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, await NarInfoStatusAsync(http, hash));
+    }
+
+    private static async Task<HttpStatusCode> NarInfoStatusAsync(HttpClient http, string hash)
+    {
+        using var response = await http.GetAsync($"expiring/{hash}.narinfo");
+        return response.StatusCode;
+    }
+}
