@@ -61,4 +61,19 @@ public sealed class AtticDatabaseTests : IDisposable
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(database)));
         Assert.False(File.Exists(database + "-wal"), "the refused start opened the database for writing");
     }
+
+    [Fact]
+    public async Task Check_config_names_the_level_too_and_fails()
+    {
+        var database = AtticL2Database();
+        var before = SHA256.HashData(File.ReadAllBytes(database));
+        var config = VegaLiteProcess.WriteConfig(_directory);
+
+        var result = await Processes.RunAsync(VegaLiteProcess.Binary, ["-f", config, "--mode", "check-config"], timeout: TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode != 0, result.Describe("check-config"));
+        Assert.Equal($"The configuration in {config} is valid.", result.Stdout.Trim());
+        Assert.StartsWith($"error: database {database} is atticd's (schema level L2, 15 migrations)", result.Stderr.Trim());
+        Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(database)));
+    }
 }

@@ -2,6 +2,7 @@ using Vega.Lite.Config;
 using Vega.Lite.Core.Tokens;
 using Vega.Lite.Gc;
 using Vega.Lite.Metadata;
+using Vega.Lite.Storage;
 
 namespace Vega.Lite.Cli;
 
@@ -20,6 +21,8 @@ internal static class ServerCommand
             case "check-config":
                 Check(config, commandLine.Listen);
                 Console.WriteLine($"The configuration in {config.Source} is valid.");
+                Console.WriteLine(DatabaseReport.Describe(config.Database.Url));
+                Console.WriteLine(await StorageReport.DescribeAsync(config.Storage));
                 return 0;
             case "db-migrations":
                 new SqliteDatabase(config.Database.Url).Migrate();

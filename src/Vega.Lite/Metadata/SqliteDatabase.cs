@@ -139,6 +139,9 @@ internal sealed class SqliteDatabase
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The names of the embedded migrations, in the order they run.</summary>
+    public static IReadOnlyList<string> MigrationNames => LoadMigrations().Select(m => m.Name).ToList();
+
     private static IEnumerable<(string Name, string Sql)> LoadMigrations()
     {
         var assembly = typeof(SqliteDatabase).Assembly;

@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using Vega.Lite.Config;
+
+namespace Vega.Lite.Metadata;
+
+/// <summary>
+/// <c>--mode check-config</c>'s line about the database: what is there, read without creating or changing anything,
+/// so the check also runs where the database is not (a NixOS build). A database the server would refuse is a
+/// <see cref="ConfigException"/>, as at start.
+/// </summary>
+internal static class DatabaseReport
+{
+    public static string Describe(string url)
+    {
+        if (!SqliteDatabase.IsSupportedUrl(url))
+        {
+            return "database: a PostgreSQL URL; serving on PostgreSQL is not built yet, so the server will refuse it";
+        }
+        var path = SqliteDatabase.ParseSqliteUrl(url);
+        if (path == ":memory:")
+        {
+            return "database: in memory, empty at every start";
+        }
+        if (!File.Exists(path))
+        {
+            return $"database: {path} does not exist yet; the first start creates it";
+        }
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+        }
+        catch (SqliteException e)
+        {
+            throw new ConfigException($"database {path} cannot be read: {e.Message}");
+        }
+        var tables = DatabaseInspection.CheckUsable(connection, path);
+        if (tables.Count == 0)
+        {
+            return $"database: {path} is empty; the first start creates Vega.Lite's schema";
+        }
+        var applied = Strings(connection, "SELECT name FROM vega_migrations");
+        var all = SqliteDatabase.MigrationNames;
+        var pending = all.Where(m => !applied.Contains(m)).ToList();
+        var schema = pending.Count == 0
+            ? $"Vega.Lite's schema, all {all.Count} migrations applied"
+            : $"Vega.Lite's schema, {all.Count - pending.Count} of {all.Count} migrations applied (pending: {string.Join(", ", pending)}; " +
+              "monolithic mode or --mode db-migrations applies them)";
+        if (!tables.Contains("object"))
+        {
+            return $"database: {path}: {schema}";
+        }
+        using var count = connection.CreateCommand();
+        count.CommandText =
+            """
+            SELECT (SELECT COUNT(*) FROM cache WHERE deleted_at IS NULL), (SELECT COUNT(*) FROM object),
+                   (SELECT COUNT(*) FROM nar), (SELECT COUNT(*) FROM chunk), (SELECT COUNT(*) FROM chunk WHERE state = 'D')
+            """;
+        using var reader = count.ExecuteReader();
+        reader.Read();
+        return $"database: {path}: {schema}; {reader.GetInt64(0)} caches, {reader.GetInt64(1)} store paths, " +
+            $"{reader.GetInt64(2)} NARs, {reader.GetInt64(3)} chunks ({reader.GetInt64(4)} lost or awaiting deletion)";
+    }
+
+    private static HashSet<string> Strings(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+}
