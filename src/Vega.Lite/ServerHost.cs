@@ -45,6 +45,7 @@ internal static class ServerHost
         services.AddSingleton<CacheDirectory>();
         services.AddSingleton<NarInfoCache>();
         services.AddHostedService<NarInfoCoherence>();
+        services.AddHostedService<InstanceHeartbeat>();
         services.AddSingleton<TokenAuthority>(sp =>
             new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
         services.AddSingleton<CacheAccess>();

@@ -84,9 +84,11 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
     private async Task<int> DeleteAbandonedUploadsAsync(CancellationToken ct)
     {
         var abandoned = 0;
+        var beating = await metadata.GetLiveProcessesAsync(InstanceHeartbeat.Expiry, ct);
         foreach (var (id, owner) in await metadata.GetLeasesAsync(ct))
         {
-            if (ProcessIdentity.IsAlive(owner))
+            // A process this one can see is judged by its pid; any other (another container or host) by its heartbeat.
+            if (ProcessIdentity.SharesProcessView(owner) ? ProcessIdentity.IsAlive(owner) : beating.Contains(owner))
             {
                 continue;
             }
@@ -103,6 +105,7 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
             await metadata.DeleteLeaseAsync(id, ct);
             abandoned++;
         }
+        await metadata.DeleteStaleHeartbeatsAsync(ct);
         return abandoned;
     }
 }

@@ -1,12 +1,25 @@
 namespace Vega.Lite.Ingest;
 
 /// <summary>
-/// Names this process uniquely on this host (boot, pid, start time), and tells whether the process a name belongs to
-/// is still running. SQLite metadata means one host, so this is enough to tell a live upload from a crashed one.
+/// Names this process uniquely (<c>boot+pid-namespace:pid:start-time</c>), and tells whether the process a name belongs
+/// to is still running, which only a process that sees the same processes can: the same boot of the same host and
+/// the same pid namespace (<see cref="SharesProcessView"/>). For any other owner, in another container or on another
+/// host, garbage collection asks the owner's heartbeat instead (<c>Ingest/InstanceHeartbeat.cs</c>).
 /// </summary>
 internal static class ProcessIdentity
 {
     public static string Current { get; } = Describe(Environment.ProcessId) ?? $"unknown:{Environment.ProcessId}:0";
+
+    /// <summary>
+    /// True when <see cref="IsAlive"/> can judge the owner from here: same boot and pid namespace (an owner named before
+    /// namespaces were part of the name: same boot), or an owner that could not describe itself (its pid is checked).
+    /// </summary>
+    public static bool SharesProcessView(string owner)
+    {
+        var view = owner.Split(':')[0];
+        var ours = Current.Split(':')[0];
+        return view == "unknown" || view == ours || (!view.Contains('+') && view == ours.Split('+')[0]);
+    }
 
     /// <summary>
     /// False only when the owner is surely gone: its pid no longer runs, or runs a different process (another start
@@ -20,7 +33,9 @@ internal static class ProcessIdentity
             return false;
         }
         var now = Describe(pid);
-        return now is null || parts[0] == "unknown" || now == owner;
+        // An owner named before the pid namespace was part of the name is compared without it.
+        var comparable = now is not null && !parts[0].Contains('+') ? now.Remove(now.IndexOf('+'), now.IndexOf(':') - now.IndexOf('+')) : now;
+        return now is null || parts[0] == "unknown" || comparable == owner;
     }
 
     private static string? Describe(int pid)
@@ -28,10 +43,11 @@ internal static class ProcessIdentity
         try
         {
             var bootId = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            var pidNamespace = new FileInfo($"/proc/{pid}/ns/pid").LinkTarget is { } target ? target[(target.IndexOf('[') + 1)..^1] : null;
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // Field 22 (starttime) counts from the end of the command name, which may itself hold spaces.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return $"{bootId}:{pid}:{fields[19]}";
+            return pidNamespace is null ? null : $"{bootId}+{pidNamespace}:{pid}:{fields[19]}";
         }
         catch (IOException)
         {

@@ -181,7 +181,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         var metadata = _server.Services.GetRequiredService<Vega.Lite.Metadata.MetadataStore>();
         var dead = UploadLease.New();
         var live = UploadLease.New();
-        await metadata.CreateLeaseAsync(dead.Id, "00000000-0000-0000-0000-000000000000:999999:1", default);
+        await metadata.CreateLeaseAsync(dead.Id, $"{ProcessIdentity.Current.Split(':')[0]}:2147483646:1", default); // a pid that no longer runs
         await metadata.CreateLeaseAsync(live.Id, ProcessIdentity.Current, default);
         // Blobs are stored several at once, so a crash can leave gaps: 0 and 1 written, 2–5 not, 6 written.
         foreach (var key in new[] { dead.KeyFor(0), dead.KeyFor(1), dead.KeyFor(6), live.KeyFor(0) })
@@ -197,6 +197,44 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.False(await storage.ExistsAsync(dead.KeyFor(6), default));
         Assert.True(await storage.ExistsAsync(live.KeyFor(0), default));
         Assert.Equal(1, Count("upload_lease"));
+    }
+
+    [Theory]
+    [InlineData("00000000-0000-0000-0000-000000000000+4026531836:1:100")] // another host (or boot)
+    [InlineData("{boot}+1:1:100")]                                        // this host, another container's pid namespace
+    public async Task An_upload_owned_by_a_process_this_one_cannot_see_is_kept_until_its_heartbeat_expires(string owner)
+    {
+        owner = owner.Replace("{boot}", ProcessIdentity.Current.Split('+')[0]);
+        Assert.False(ProcessIdentity.SharesProcessView(owner));
+        var storage = _server.Services.GetRequiredService<IBlobStorage>();
+        var metadata = _server.Services.GetRequiredService<Vega.Lite.Metadata.MetadataStore>();
+        var elsewhere = UploadLease.New();
+        await metadata.CreateLeaseAsync(elsewhere.Id, owner, default); // beats the owner's heartbeat with it
+        await using (var upload = await storage.BeginUploadAsync(elsewhere.KeyFor(0), default))
+        {
+            await upload.Content.WriteAsync(new byte[100]);
+            await upload.CommitAsync(default);
+        }
+
+        Assert.Equal(0, (await CollectAsync()).AbandonedUploads); // pid 1 runs here too, but it is not that process
+        Assert.True(await storage.ExistsAsync(elsewhere.KeyFor(0), default));
+
+        var stale = (long)Vega.Lite.Ingest.InstanceHeartbeat.Expiry.TotalSeconds + 1;
+        Assert.Equal(1, _server.Scalar($"UPDATE vega_instance SET heartbeat_at = unixepoch() - {stale} WHERE process = '{owner}'; SELECT changes()"));
+        Assert.Equal(1, (await CollectAsync()).AbandonedUploads);
+        Assert.False(await storage.ExistsAsync(elsewhere.KeyFor(0), default));
+        Assert.Equal(0, Count("upload_lease"));
+    }
+
+    [Fact]
+    public async Task This_server_beats_its_heartbeat()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (_server.Scalar($"SELECT COUNT(*) FROM vega_instance WHERE process = '{ProcessIdentity.Current}'") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(1, _server.Scalar($"SELECT COUNT(*) FROM vega_instance WHERE process = '{ProcessIdentity.Current}' AND heartbeat_at >= unixepoch() - 10"));
     }
 
     [Fact]

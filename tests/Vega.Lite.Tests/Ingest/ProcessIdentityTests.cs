@@ -36,6 +36,26 @@ public sealed class ProcessIdentityTests
         Assert.False(ProcessIdentity.IsAlive("unknown:2147483646:0"));
     }
 
+    [Fact]
+    public void Only_owners_in_this_boot_and_pid_namespace_are_judged_by_their_pid()
+    {
+        var view = ProcessIdentity.Current.Split(':')[0];
+        var boot = view.Split('+')[0];
+        Assert.Contains('+', view);
+        Assert.True(ProcessIdentity.SharesProcessView(ProcessIdentity.Current));
+        Assert.True(ProcessIdentity.SharesProcessView($"{boot}:1:1"));      // named before namespaces: this boot
+        Assert.True(ProcessIdentity.SharesProcessView("unknown:1:0"));
+        Assert.False(ProcessIdentity.SharesProcessView($"{boot}+1:1:1"));   // another container on this host
+        Assert.False(ProcessIdentity.SharesProcessView($"00000000-0000-0000-0000-000000000000+{view.Split('+')[1]}:1:1"));
+    }
+
+    [Fact]
+    public void This_process_named_without_its_namespace_is_alive()
+    {
+        var parts = ProcessIdentity.Current.Split(':');
+        Assert.True(ProcessIdentity.IsAlive($"{parts[0].Split('+')[0]}:{parts[1]}:{parts[2]}"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("garbage")]
