@@ -95,7 +95,9 @@ internal sealed class SqliteDatabase
 
     /// <summary>
     /// Applies every embedded migration not yet recorded, each in its own transaction, after checking that the
-    /// database is empty or Vega.Lite's (<see cref="CheckSchema"/>): nothing is written to any other.
+    /// database is empty or Vega.Lite's (<see cref="CheckSchema"/>): nothing is written to any other. Safe when several
+    /// processes start at once: each migration's transaction takes the write lock first (<c>BEGIN IMMEDIATE</c>), then
+    /// looks again whether another process applied it meanwhile.
     /// </summary>
     public void Migrate()
     {
@@ -103,23 +105,19 @@ internal sealed class SqliteDatabase
         DatabaseInspection.CheckUsable(connection, _path);
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, "CREATE TABLE IF NOT EXISTS vega_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);");
-        var applied = new HashSet<string>();
-        using (var query = connection.CreateCommand())
-        {
-            query.CommandText = "SELECT name FROM vega_migrations";
-            using var reader = query.ExecuteReader();
-            while (reader.Read())
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
         foreach (var (name, sql) in LoadMigrations())
         {
-            if (applied.Contains(name))
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using (var check = connection.CreateCommand())
             {
-                continue;
+                check.Transaction = transaction;
+                check.CommandText = "SELECT COUNT(*) FROM vega_migrations WHERE name = $name";
+                check.Parameters.AddWithValue("$name", name);
+                if ((long)check.ExecuteScalar()! > 0)
+                {
+                    continue;
+                }
             }
-            using var transaction = connection.BeginTransaction();
             Execute(connection, sql, transaction);
             using var record = connection.CreateCommand();
             record.Transaction = transaction;
