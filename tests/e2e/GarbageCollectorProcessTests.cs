@@ -24,22 +24,11 @@ public sealed class GarbageCollectorProcessTests
         await File.WriteAllBytesAsync(file, RandomNumberGenerator.GetBytes(5000));
         const string hash = "0123456789abcdfghijklmnpqrsvwxyz";
         Assert.Equal("Uploaded", await CacheApi.UploadPathAsync(http, "expiring", $"/nix/store/{hash}-payload", Nars.Dump(file)));
-        Assert.Equal(HttpStatusCode.OK, await NarInfoStatusAsync(http, hash)); // held in the server's memory from here on
+        Assert.Equal(HttpStatusCode.OK, await CacheApi.StatusAsync(http, $"expiring/{hash}.narinfo")); // held in memory from here on
         await Task.Delay(TimeSpan.FromSeconds(2.2));
 
         Assert.Contains("Garbage collection done: 1 objects, 1 NARs", await server.CollectGarbageAsync());
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (await NarInfoStatusAsync(http, hash) != HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.Equal(HttpStatusCode.NotFound, await NarInfoStatusAsync(http, hash));
-    }
-
-    private static async Task<HttpStatusCode> NarInfoStatusAsync(HttpClient http, string hash)
-    {
-        using var response = await http.GetAsync($"expiring/{hash}.narinfo");
-        return response.StatusCode;
+        Assert.Equal(HttpStatusCode.NotFound, await CacheApi.WaitForStatusAsync(http, $"expiring/{hash}.narinfo", HttpStatusCode.NotFound));
     }
 }

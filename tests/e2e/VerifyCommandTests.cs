@@ -60,12 +60,7 @@ public sealed class VerifyCommandTests
         Assert.Contains(hash, await MissingAsync(http, hash)); // recorded in the running server's database
         // The server held the narinfo from before verify ran; verify moved the invalidation counter, the server's
         // poll (once a second) dropped it: the path is missing for Nix now, before anyone asks for the NAR.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (await NarInfoStatusAsync(http, hash) != HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-        Assert.Equal(HttpStatusCode.NotFound, await NarInfoStatusAsync(http, hash));
+        Assert.Equal(HttpStatusCode.NotFound, await CacheApi.WaitForStatusAsync(http, $"verified/{hash}.narinfo", HttpStatusCode.NotFound));
         using (var download = await http.GetAsync($"verified/nar/{hash}.nar"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, download.StatusCode);
@@ -84,9 +79,5 @@ public sealed class VerifyCommandTests
         Assert.Equal(HttpStatusCode.OK, await NarInfoStatusAsync(http, hash));
     }
 
-    private static async Task<HttpStatusCode> NarInfoStatusAsync(HttpClient http, string hash)
-    {
-        using var response = await http.GetAsync($"verified/{hash}.narinfo");
-        return response.StatusCode;
-    }
+    private static Task<HttpStatusCode> NarInfoStatusAsync(HttpClient http, string hash) => CacheApi.StatusAsync(http, $"verified/{hash}.narinfo");
 }

@@ -78,5 +78,24 @@ public sealed class CacheApi(string baseUrl, string? token) : IDisposable
         return json.RootElement.GetProperty("kind").GetString()!;
     }
 
+    /// <summary>The status of a GET of <paramref name="path"/>.</summary>
+    public static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
+    }
+
+    /// <summary>The status of a GET of <paramref name="path"/> once it is <paramref name="expected"/>, or after 5 s of asking.</summary>
+    public static async Task<HttpStatusCode> WaitForStatusAsync(HttpClient client, string path, HttpStatusCode expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        HttpStatusCode status;
+        while ((status = await StatusAsync(client, path)) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        return status;
+    }
+
     public void Dispose() => _client.Dispose();
 }
