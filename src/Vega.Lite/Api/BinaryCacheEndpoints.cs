@@ -58,8 +58,7 @@ internal static class BinaryCacheEndpoints
     }
 
     public static async Task<IResult> GetNarAsync(
-        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage,
-        NarInfoCache narInfos)
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage)
     {
         if (NixUploadNames.TryParse(file, out _, out _))
         {
@@ -82,7 +81,6 @@ internal static class BinaryCacheEndpoints
         }
         if (!chunks.IsComplete)
         {
-            narInfos.Invalidate(cache, hash); // the loss may have been recorded by another process (vega-lite verify)
             return ApiError.IncompleteNar;
         }
         MarkVisibility(context, record);
