@@ -17,9 +17,12 @@ internal static class ProcessIdentity
     public static bool SharesProcessView(string owner)
     {
         var view = owner.Split(':')[0];
-        var ours = Current.Split(':')[0];
-        return view == "unknown" || view == ours || (!view.Contains('+') && view == ours.Split('+')[0]);
+        return view == "unknown" || view == (view.Contains('+') ? Current : WithoutNamespace(Current)).Split(':')[0];
     }
+
+    /// <summary>A name as processes named themselves before the pid namespace was part of it: <c>boot:pid:start</c>.</summary>
+    private static string WithoutNamespace(string name) =>
+        name.IndexOf('+') is var plus and >= 0 ? name.Remove(plus, name.IndexOf(':') - plus) : name;
 
     /// <summary>
     /// False only when the owner is surely gone: its pid no longer runs, or runs a different process (another start
@@ -33,9 +36,7 @@ internal static class ProcessIdentity
             return false;
         }
         var now = Describe(pid);
-        // An owner named before the pid namespace was part of the name is compared without it.
-        var comparable = now is not null && !parts[0].Contains('+') ? now.Remove(now.IndexOf('+'), now.IndexOf(':') - now.IndexOf('+')) : now;
-        return now is null || parts[0] == "unknown" || comparable == owner;
+        return now is null || parts[0] == "unknown" || (parts[0].Contains('+') ? now : WithoutNamespace(now)) == owner;
     }
 
     private static string? Describe(int pid)

@@ -28,19 +28,25 @@ internal static class DatabaseInspection
         return tables;
     }
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, as text.</summary>
+    public static HashSet<string> ReadStrings(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+        return values;
+    }
+
     private static HashSet<string> ReadTables(SqliteConnection connection, string description)
     {
         try
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
-            using var reader = command.ExecuteReader();
-            var tables = new HashSet<string>(StringComparer.Ordinal);
-            while (reader.Read())
-            {
-                tables.Add(reader.GetString(0));
-            }
-            return tables;
+            return ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
         }
         catch (SqliteException e)
         {
@@ -50,16 +56,7 @@ internal static class DatabaseInspection
 
     private static string DescribeAttic(SqliteConnection connection, string description)
     {
-        var versions = new List<string>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT version FROM seaql_migrations";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                versions.Add(reader.GetString(0));
-            }
-        }
+        var versions = ReadStrings(connection, "SELECT version FROM seaql_migrations");
         var level = AtticSchemaLevel.Classify(versions, out var problem);
         return level is null
             ? $"database {description} is atticd's, at a level Vega.Lite does not know: {problem}"

@@ -39,7 +39,7 @@ internal static class DatabaseReport
         {
             return $"database: {path} is empty; the first start creates Vega.Lite's schema";
         }
-        var applied = Strings(connection, "SELECT name FROM vega_migrations");
+        var applied = DatabaseInspection.ReadStrings(connection, "SELECT name FROM vega_migrations");
         var all = SqliteDatabase.MigrationNames;
         var pending = all.Where(m => !applied.Contains(m)).ToList();
         var schema = pending.Count == 0
@@ -60,18 +60,5 @@ internal static class DatabaseReport
         reader.Read();
         return $"database: {path}: {schema}; {reader.GetInt64(0)} caches, {reader.GetInt64(1)} store paths, " +
             $"{reader.GetInt64(2)} NARs, {reader.GetInt64(3)} chunks ({reader.GetInt64(4)} lost or awaiting deletion)";
-    }
-
-    private static HashSet<string> Strings(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var values = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.Read())
-        {
-            values.Add(reader.GetString(0));
-        }
-        return values;
     }
 }
