@@ -150,7 +150,7 @@ public sealed class StalledUploadTests
     {
         for (var i = 0; i < 20; i++)
         {
-            if (server.BlobFiles().Length > 0 || (await CountRowsAsync(server))["upload_lease"] > 0)
+            if (server.BlobFiles().Length > 0 || (await CountRowsAsync(server))["vega_upload_lease"] > 0)
             {
                 return true;
             }
@@ -189,7 +189,7 @@ public sealed class StalledUploadTests
     /// <summary>Rows of the tables an upload writes, read with Python's sqlite3 (python3 is a test prerequisite).</summary>
     private static async Task<Dictionary<string, long>> CountRowsAsync(VegaLiteProcess server)
     {
-        string[] tables = ["upload_lease", "nar", "chunk", "chunkref", "object", "nix_upload"];
+        string[] tables = ["vega_upload_lease", "nar", "chunk", "chunkref", "object", "vega_nix_upload"];
         const string script =
             "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], timeout=10)\n" +
             "print(' '.join(str(c.execute('SELECT count(*) FROM ' + t).fetchone()[0]) for t in sys.argv[2:]))";

@@ -25,7 +25,7 @@ internal static class ServerCommand
                 Console.WriteLine(await StorageReport.DescribeAsync(config.Storage));
                 return 0;
             case "db-migrations":
-                new SqliteDatabase(config.Database.Url).Migrate();
+                Migrate(config);
                 Console.WriteLine("Database migrations applied.");
                 return 0;
             case "verify":
@@ -36,15 +36,41 @@ internal static class ServerCommand
         Check(config, commandLine.Listen);
         if (commandLine.Mode == "monolithic")
         {
-            new SqliteDatabase(config.Database.Url).Migrate();
+            Migrate(config);
         }
         else
         {
             new SqliteDatabase(config.Database.Url).CheckSchema();
         }
+        await CheckChunksAreInStorageAsync(config);
         var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic");
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Stops the start with one line when the database names blobs this server's storage does not hold (an atticd that
+    /// used another bucket or local storage): serving them would answer 5xx for each, and GC could not remove them.
+    /// </summary>
+    public static async Task CheckChunksAreInStorageAsync(ServerConfig config)
+    {
+        var metadata = new MetadataStore(new SqliteDatabase(config.Database.Url), RemoteFiles.For(config.Storage), TimeProvider.System);
+        var (count, examples) = await metadata.FindChunksElsewhereAsync(CancellationToken.None);
+        if (count > 0)
+        {
+            throw new ConfigException(
+                $"database {config.Database.Url} has {(count >= MetadataStore.ChunksElsewhereExamined ? "at least " : "")}{count} chunks " +
+                $"this server's [storage] does not hold, for example: {examples[0]}; point [storage] at where atticd stored them");
+        }
+    }
+
+    /// <summary>Brings the database to this server's schema, saying so when that converted an earlier Vega.Lite's.</summary>
+    public static void Migrate(ServerConfig config)
+    {
+        if (new SqliteDatabase(config.Database.Url).Migrate(RemoteFiles.For(config.Storage)) is { } said)
+        {
+            Console.WriteLine(said);
+        }
     }
 
     /// <summary>
@@ -54,6 +80,7 @@ internal static class ServerCommand
     private static async Task<int> CollectGarbageAsync(ServerConfig config, bool once, LogLevel logLevel)
     {
         new SqliteDatabase(config.Database.Url).CheckSchema();
+        await CheckChunksAreInStorageAsync(config);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ServerHost.ConfigureLogging(builder.Logging, logLevel);
         ServerHost.AddCoreServices(builder.Services, config);

@@ -28,7 +28,7 @@ internal static class VerifyCommand
         ServerHost.ConfigureLogging(builder.Logging, LogLevel.Warning);
         ServerHost.AddCoreServices(builder.Services, config);
         using var host = builder.Build();
-        host.Services.GetRequiredService<SqliteDatabase>().Migrate();
+        ServerCommand.Migrate(config);
         var verifier = new BlobVerifier(host.Services.GetRequiredService<MetadataStore>(), host.Services.GetRequiredService<IBlobStorage>());
         var report = await verifier.RunAsync(checkHashes, output.WriteLine, CancellationToken.None);
         output.WriteLine(report.ToString());

@@ -3,36 +3,61 @@ using Vega.Lite.Config;
 
 namespace Vega.Lite.Metadata;
 
+/// <summary>What a metadata database holds, found before anything is written to it.</summary>
+internal enum DatabaseKind
+{
+    /// <summary>No tables: a new database, created in Attic's schema.</summary>
+    Empty,
+
+    /// <summary>Attic's schema at a level this code knows (atticd's, or Vega.Lite's since it uses Attic's schema).</summary>
+    Attic,
+
+    /// <summary>Made by a Vega.Lite before it used Attic's schema: converted once (SqliteDatabase).</summary>
+    LegacyVega,
+}
+
+/// <summary>A database's kind, and for an Attic one its level and whether Vega.Lite's own tables are there yet.</summary>
+internal sealed record DatabaseShape(DatabaseKind Kind, string? AtticLevel, int AtticMigrations, IReadOnlySet<string> Tables);
+
 /// <summary>
-/// What a metadata database holds, found before anything is written to it: nothing yet, Vega.Lite's own schema, or
-/// anything else, which stops the start with one line saying what was found. An Attic database is named with its
-/// level (<see cref="AtticSchemaLevel"/>): serving one in place is not built yet, and it is left exactly as it was.
+/// Tells what a metadata database is before anything is written to it: nothing yet, Attic's schema (with its level,
+/// <see cref="AtticSchemaLevel"/>), a database of an earlier Vega.Lite, or anything else, which stops the start with one
+/// line saying what was found.
 /// </summary>
 internal static class DatabaseInspection
 {
-    /// <summary>The user tables of the database; a <see cref="ConfigException"/> when it is not one we can use.</summary>
-    public static IReadOnlySet<string> CheckUsable(SqliteConnection connection, string description)
+    /// <summary>The database's shape; a <see cref="ConfigException"/> when it is not one Vega.Lite can use.</summary>
+    public static DatabaseShape Inspect(SqliteConnection connection, string description, SqliteTransaction? transaction = null)
     {
-        var tables = ReadTables(connection, description);
+        var tables = ReadTables(connection, description, transaction);
         if (tables.Contains("seaql_migrations"))
         {
-            throw new ConfigException(DescribeAttic(connection, description));
+            var versions = ReadStrings(connection, "SELECT version FROM seaql_migrations", transaction);
+            var level = AtticSchemaLevel.Classify(versions, out var problem);
+            return level is not null
+                ? new DatabaseShape(DatabaseKind.Attic, level, versions.Count, tables)
+                : throw new ConfigException($"database {description} is atticd's, at a level Vega.Lite does not know: {problem}");
         }
-        if (tables.Count > 0 && !tables.Contains("vega_migrations"))
+        if (tables.Contains("vega_migrations"))
+        {
+            return new DatabaseShape(DatabaseKind.LegacyVega, null, 0, tables);
+        }
+        if (tables.Count > 0)
         {
             var listed = string.Join(", ", tables.Order(StringComparer.Ordinal).Take(6)) + (tables.Count > 6 ? ", …" : "");
             throw new ConfigException(
-                $"database {description} is neither Vega.Lite's nor atticd's: it has no vega_migrations or seaql_migrations table " +
+                $"database {description} is neither atticd's nor Vega.Lite's: it has no seaql_migrations or vega_migrations table " +
                 $"(tables: {listed}); point [database] url at a new file");
         }
-        return tables;
+        return new DatabaseShape(DatabaseKind.Empty, null, 0, tables);
     }
 
     /// <summary>The first column of every row <paramref name="sql"/> returns, as text.</summary>
-    public static HashSet<string> ReadStrings(SqliteConnection connection, string sql)
+    public static HashSet<string> ReadStrings(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        command.Transaction = transaction;
         using var reader = command.ExecuteReader();
         var values = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read())
@@ -42,26 +67,19 @@ internal static class DatabaseInspection
         return values;
     }
 
-    private static HashSet<string> ReadTables(SqliteConnection connection, string description)
+    /// <summary>The columns of a table (<c>PRAGMA table_info</c>), to tell the optional ones of Attic's levels apart.</summary>
+    public static HashSet<string> ReadColumns(SqliteConnection connection, string table, SqliteTransaction? transaction = null) =>
+        ReadStrings(connection, $"SELECT name FROM pragma_table_info('{table}')", transaction);
+
+    private static HashSet<string> ReadTables(SqliteConnection connection, string description, SqliteTransaction? transaction)
     {
         try
         {
-            return ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+            return ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", transaction);
         }
         catch (SqliteException e)
         {
             throw new ConfigException($"database {description} cannot be read: {e.Message}");
         }
-    }
-
-    private static string DescribeAttic(SqliteConnection connection, string description)
-    {
-        var versions = ReadStrings(connection, "SELECT version FROM seaql_migrations");
-        var level = AtticSchemaLevel.Classify(versions, out var problem);
-        return level is null
-            ? $"database {description} is atticd's, at a level Vega.Lite does not know: {problem}"
-            : $"database {description} is atticd's (schema level {level}, {versions.Count} migrations); serving an Attic " +
-              "database in place is not built yet, so it was left untouched: keep atticd on it, or give Vega.Lite a new " +
-              "database (README, Migrating from Attic)";
     }
 }

@@ -34,22 +34,24 @@ internal static class DatabaseReport
         {
             throw new ConfigException($"database {path} cannot be read: {e.Message}");
         }
-        var tables = DatabaseInspection.CheckUsable(connection, path);
-        if (tables.Count == 0)
+        var shape = DatabaseInspection.Inspect(connection, path);
+        switch (shape.Kind)
         {
-            return $"database: {path} is empty; the first start creates Vega.Lite's schema";
+            case DatabaseKind.Empty:
+                return $"database: {path} is empty; the first start creates Attic's schema (level L2) and Vega.Lite's tables";
+            case DatabaseKind.LegacyVega:
+                return $"database: {path} was made by an earlier Vega.Lite; the next start in monolithic or db-migrations mode " +
+                    "converts it to Attic's schema once, after a backup copy";
         }
-        var applied = DatabaseInspection.ReadStrings(connection, "SELECT name FROM vega_migrations");
+        var applied = shape.Tables.Contains("vega_migrations")
+            ? DatabaseInspection.ReadStrings(connection, "SELECT name FROM vega_migrations")
+            : [];
         var all = SqliteDatabase.MigrationNames;
         var pending = all.Where(m => !applied.Contains(m)).ToList();
-        var schema = pending.Count == 0
-            ? $"Vega.Lite's schema, all {all.Count} migrations applied"
-            : $"Vega.Lite's schema, {all.Count - pending.Count} of {all.Count} migrations applied (pending: {string.Join(", ", pending)}; " +
-              "monolithic mode or --mode db-migrations applies them)";
-        if (!tables.Contains("object"))
-        {
-            return $"database: {path}: {schema}";
-        }
+        var schema = $"Attic's schema, level {shape.AtticLevel} ({shape.AtticMigrations} migrations); " + (pending.Count == 0
+            ? $"Vega.Lite's tables, all {all.Count} migrations applied"
+            : $"Vega.Lite's tables, {all.Count - pending.Count} of {all.Count} migrations applied (pending: {string.Join(", ", pending)}; " +
+              "monolithic mode or --mode db-migrations applies them)");
         using var count = connection.CreateCommand();
         count.CommandText =
             """

@@ -15,15 +15,53 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await using (var command = Command(connection, "INSERT INTO upload_lease (id, owner, created_at) VALUES ($id, $owner, $now)", transaction))
+        await using (var command = Command(connection, "INSERT INTO vega_upload_lease (id, owner, created_at) VALUES ($id, $owner, $now)", transaction))
         {
             command.Parameters.AddWithValue("$id", leaseId);
             command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$now", Now);
+            command.Parameters.AddWithValue("$now", NowSeconds);
             await command.ExecuteNonQueryAsync(ct);
         }
         await BeatAsync(connection, transaction, owner, ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>How many rows <see cref="FindChunksElsewhereAsync"/> reads at most.</summary>
+    internal const int ChunksElsewhereExamined = 10_000;
+
+    /// <summary>
+    /// The start-up check of an existing database against the configured storage: chunks whose <c>remote_file</c> this
+    /// server cannot read (another kind of storage, another bucket, not Attic's JSON), counted among the rows whose
+    /// <c>remote_file_id</c> falls outside this storage's range (an index range, so a database of millions of chunks
+    /// in the configured storage costs two seeks), with up to three of them to show.
+    /// </summary>
+    public async Task<(int Count, IReadOnlyList<string> Examples)> FindChunksElsewhereAsync(CancellationToken ct)
+    {
+        var (from, to) = remoteFiles.IdRange;
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = Command(connection,
+            "SELECT remote_file FROM chunk WHERE remote_file_id < $from OR remote_file_id >= $to LIMIT $limit");
+        command.Parameters.AddWithValue("$from", from);
+        command.Parameters.AddWithValue("$to", to);
+        command.Parameters.AddWithValue("$limit", ChunksElsewhereExamined);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var count = 0;
+        var examples = new List<string>();
+        while (await reader.ReadAsync(ct))
+        {
+            try
+            {
+                remoteFiles.KeyOf(reader.GetString(0));
+            }
+            catch (InvalidDataException e)
+            {
+                if (count++ < 3)
+                {
+                    examples.Add(e.Message);
+                }
+            }
+        }
+        return (count, examples);
     }
 
     /// <summary>Ends a lease whose blobs are deleted (or recorded as chunks).</summary>
@@ -35,7 +73,7 @@ internal sealed partial class MetadataStore
 
     private static async Task DeleteLeaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string leaseId, CancellationToken ct)
     {
-        await using var command = Command(connection, "DELETE FROM upload_lease WHERE id = $id", transaction);
+        await using var command = Command(connection, "DELETE FROM vega_upload_lease WHERE id = $id", transaction);
         command.Parameters.AddWithValue("$id", leaseId);
         await command.ExecuteNonQueryAsync(ct);
     }

@@ -6,6 +6,9 @@ internal sealed partial class MetadataStore
     /// <summary>`nix copy` uploads whose narinfo never came (or came long ago) stop holding their NAR after this.</summary>
     public static readonly TimeSpan NixUploadGrace = TimeSpan.FromDays(1);
 
+    /// <summary>SQL: the Attic time a cache's retention period before now, in whole seconds (its objects' times are text).</summary>
+    private static readonly string Cutoff = AtticTime.FromUnixSecondsSql("$now - COALESCE(c.retention_period, $default)");
+
     /// <summary>
     /// Phase 1: deletes objects older than their cache's retention period (the cache's own, else
     /// <paramref name="defaultRetentionSeconds"/>; 0 = keep forever) and not downloaded within it. Soft-deleted caches
@@ -15,18 +18,18 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var objects = Command(connection,
-            """
+            $$"""
             DELETE FROM object WHERE id IN (
                 SELECT o.id FROM object o JOIN cache c ON c.id = o.cache_id
                 WHERE COALESCE(c.retention_period, $default) > 0
-                  AND o.created_at < $now - COALESCE(c.retention_period, $default)
-                  AND (o.last_accessed_at IS NULL OR o.last_accessed_at < $now - COALESCE(c.retention_period, $default)))
+                  AND o.created_at < {{Cutoff}}
+                  AND (o.last_accessed_at IS NULL OR o.last_accessed_at < {{Cutoff}}))
             """);
         objects.Parameters.AddWithValue("$default", defaultRetentionSeconds);
-        objects.Parameters.AddWithValue("$now", Now);
+        objects.Parameters.AddWithValue("$now", NowSeconds);
         var deleted = await ChangeServedPathsAsync(connection, objects, ct);
-        await using var uploads = Command(connection, "DELETE FROM nix_upload WHERE created_at < $cutoff");
-        uploads.Parameters.AddWithValue("$cutoff", Now - (long)NixUploadGrace.TotalSeconds);
+        await using var uploads = Command(connection, "DELETE FROM vega_nix_upload WHERE created_at < $cutoff");
+        uploads.Parameters.AddWithValue("$cutoff", NowSeconds - (long)NixUploadGrace.TotalSeconds);
         await uploads.ExecuteNonQueryAsync(ct);
         return deleted;
     }
@@ -39,7 +42,7 @@ internal sealed partial class MetadataStore
             """
             DELETE FROM nar WHERE state = 'V' AND holders_count = 0
               AND NOT EXISTS (SELECT 1 FROM object o WHERE o.nar_id = nar.id)
-              AND NOT EXISTS (SELECT 1 FROM nix_upload u WHERE u.nar_id = nar.id)
+              AND NOT EXISTS (SELECT 1 FROM vega_nix_upload u WHERE u.nar_id = nar.id)
             """);
         return await command.ExecuteNonQueryAsync(ct);
     }
@@ -71,7 +74,7 @@ internal sealed partial class MetadataStore
         var chunks = new List<(long, string)>();
         while (await reader.ReadAsync(ct))
         {
-            chunks.Add((reader.GetInt64(0), reader.GetString(1)));
+            chunks.Add((reader.GetInt64(0), remoteFiles.KeyOf(reader.GetString(1))));
         }
         return chunks;
     }
@@ -90,7 +93,7 @@ internal sealed partial class MetadataStore
     public async Task<IReadOnlyList<(string Id, string Owner)>> GetLeasesAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, "SELECT id, owner FROM upload_lease ORDER BY created_at");
+        await using var command = Command(connection, "SELECT id, owner FROM vega_upload_lease ORDER BY created_at");
         await using var reader = await command.ExecuteReaderAsync(ct);
         var leases = new List<(string, string)>();
         while (await reader.ReadAsync(ct))

@@ -55,7 +55,7 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            "DELETE FROM vega_instance WHERE heartbeat_at < unixepoch() - 86400 AND process NOT IN (SELECT owner FROM upload_lease)");
+            "DELETE FROM vega_instance WHERE heartbeat_at < unixepoch() - 86400 AND process NOT IN (SELECT owner FROM vega_upload_lease)");
         await command.ExecuteNonQueryAsync(ct);
     }
 }

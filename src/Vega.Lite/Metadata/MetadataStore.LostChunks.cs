@@ -51,7 +51,7 @@ internal sealed partial class MetadataStore
         var chunks = new List<ChunkToVerify>();
         while (await reader.ReadAsync(ct))
         {
-            chunks.Add(new ChunkToVerify(reader.GetInt64(0), reader.GetString(1), NullableString(reader, 2), NullableLong(reader, 3),
+            chunks.Add(new ChunkToVerify(reader.GetInt64(0), remoteFiles.KeyOf(reader.GetString(1)), NullableString(reader, 2), NullableLong(reader, 3),
                 RecordedLost: reader.GetString(4) == "D"));
         }
         return chunks;

@@ -37,14 +37,14 @@ internal sealed partial class MetadataStore
         var recorded = nar is not null ? await InsertNarAsync(connection, transaction, nar, ct) : new RecordedNar(existingNarId!.Value, true);
         await using (var upload = Command(connection,
             """
-            INSERT INTO nix_upload (cache_id, file_name, nar_id, created_at) VALUES ($cache, $file, $nar, $now)
+            INSERT INTO vega_nix_upload (cache_id, file_name, nar_id, created_at) VALUES ($cache, $file, $nar, $now)
             ON CONFLICT (cache_id, file_name) DO UPDATE SET nar_id = excluded.nar_id, created_at = excluded.created_at
             """, transaction))
         {
             upload.Parameters.AddWithValue("$cache", cacheId);
             upload.Parameters.AddWithValue("$file", fileName);
             upload.Parameters.AddWithValue("$nar", recorded.NarId);
-            upload.Parameters.AddWithValue("$now", Now);
+            upload.Parameters.AddWithValue("$now", NowSeconds);
             await upload.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -58,7 +58,7 @@ internal sealed partial class MetadataStore
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
             $$"""
-            SELECT n.id, n.nar_hash, n.nar_size FROM nix_upload u JOIN nar n ON n.id = u.nar_id
+            SELECT n.id, n.nar_hash, n.nar_size FROM vega_nix_upload u JOIN nar n ON n.id = u.nar_id
             WHERE u.cache_id = $cache AND u.file_name = $file AND {{CompleteNar}}
             """);
         command.Parameters.AddWithValue("$cache", cacheId);
@@ -135,15 +135,15 @@ internal sealed partial class MetadataStore
     /// </summary>
     private async Task<long[]> InsertNewChunksAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<PlannedChunk> chunks, CancellationToken ct)
     {
-        var created = new Dictionary<string, long>(StringComparer.Ordinal);
+        var created = new Dictionary<string, long>(StringComparer.Ordinal); // by remote_file_id
         await using (var insert = Command(connection,
             """
             INSERT INTO chunk (state, chunk_hash, chunk_size, file_hash, file_size, compression, remote_file, remote_file_id,
                                holders_count, created_at)
             SELECT 'V', j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
-                   'blob:' || (j.value ->> 5), 0, $now
+                   j.value ->> 6, 0, $now
             FROM json_each($rows) j
-            RETURNING id, remote_file
+            RETURNING id, remote_file_id
             """, transaction))
         {
             insert.Parameters.AddWithValue("$now", Now);
@@ -152,9 +152,9 @@ internal sealed partial class MetadataStore
             var pending = 0;
             foreach (var chunk in chunks)
             {
-                if (chunk.New is { } blob && created.TryAdd(blob.BlobKey, 0))
+                if (chunk.New is { } blob && created.TryAdd(remoteFiles.Id(blob.BlobKey), 0))
                 {
-                    AppendChunkRow(json.Append(pending == 0 ? '[' : ','), blob);
+                    AppendChunkRow(json.Append(pending == 0 ? '[' : ','), blob, remoteFiles);
                     if (++pending == ChunkRowsPerStatement)
                     {
                         await InsertRowsAsync();
@@ -182,22 +182,26 @@ internal sealed partial class MetadataStore
         for (var seq = 0; seq < ids.Length; seq++)
         {
             ids[seq] = chunks[seq].New is not { } blob ? chunks[seq].ExistingId!.Value
-                : created[blob.BlobKey] is var id and > 0 ? id
+                : created[remoteFiles.Id(blob.BlobKey)] is var id and > 0 ? id
                 : throw new InvalidOperationException($"no chunk row came back for blob {blob.BlobKey}");
         }
         return ids;
     }
 
-    /// <summary>One chunk row as a JSON array. Its strings are hex digests, a blob key and a compression name, none of
-    /// which has a character JSON would escape; a key is checked anyway, as it reaches the file system.</summary>
-    private static void AppendChunkRow(StringBuilder json, NewChunk blob)
+    /// <summary>
+    /// One chunk row as a JSON array. Its strings are hex digests, a compression name, and the blob's remote_file id
+    /// and JSON (<see cref="RemoteFiles"/>), made of a checked key and S3 names: nothing JSON would escape but the
+    /// quotes of the remote_file JSON itself.
+    /// </summary>
+    private static void AppendChunkRow(StringBuilder json, NewChunk blob, RemoteFiles remoteFiles)
     {
         Span<char> hash = stackalloc char[NixHash.HexStringLength];
         blob.ChunkHash.WriteHexString(hash);
         json.Append("[\"").Append(hash).Append("\",").Append(blob.ChunkSize).Append(",\"");
         blob.FileHash.WriteHexString(hash);
         json.Append(hash).Append("\",").Append(blob.FileSize)
-            .Append(",\"").Append(blob.Compression).Append("\",\"").Append(Storage.BlobKey.Validated(blob.BlobKey)).Append("\"]");
+            .Append(",\"").Append(blob.Compression).Append("\",\"").Append(remoteFiles.Json(blob.BlobKey).Replace("\"", "\\\""))
+            .Append("\",\"").Append(remoteFiles.Id(blob.BlobKey)).Append("\"]");
     }
 
     /// <summary>Chunk references per statement: a JSON array of up to this many ids, about 8 KiB of text.</summary>
@@ -208,10 +212,15 @@ internal sealed partial class MetadataStore
     /// statement per <see cref="RefsPerStatement"/> chunks instead of one per chunk (8,192 for a 512 MiB NAR, each with
     /// its reader, bound values and task).
     /// </summary>
-    private static async Task InsertChunkRefsAsync(SqliteConnection connection, SqliteTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
+    private async Task InsertChunkRefsAsync(SqliteConnection connection, SqliteTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
     {
-        await using var insert = Command(connection,
-            "INSERT INTO chunkref (nar_id, seq, chunk_id) SELECT $nar, $first + j.key, j.value FROM json_each($ids) j", transaction);
+        // Attic's L1 chunkref also names each chunk's hash and compression (NOT NULL, no default).
+        await using var insert = Command(connection, database.ChunkRefCarriesChunk
+            ? """
+              INSERT INTO chunkref (nar_id, seq, chunk_id, chunk_hash, compression)
+              SELECT $nar, $first + j.key, j.value, k.chunk_hash, k.compression FROM json_each($ids) j JOIN chunk k ON k.id = j.value
+              """
+            : "INSERT INTO chunkref (nar_id, seq, chunk_id) SELECT $nar, $first + j.key, j.value FROM json_each($ids) j", transaction);
         insert.Parameters.AddWithValue("$nar", narId);
         var first = insert.Parameters.Add(new SqliteParameter { ParameterName = "$first" });
         var ids = insert.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
@@ -223,7 +232,7 @@ internal sealed partial class MetadataStore
         }
     }
 
-    private static async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(SqliteConnection connection, long narId, CancellationToken ct)
+    private async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(SqliteConnection connection, long narId, CancellationToken ct)
     {
         await using var command = Command(connection,
             """
@@ -236,7 +245,7 @@ internal sealed partial class MetadataStore
         var chunks = new List<ChunkLocation>();
         while (await reader.ReadAsync(ct))
         {
-            chunks.Add(new ChunkLocation(NullableLong(reader, 0), NullableString(reader, 1), NullableLong(reader, 2)));
+            chunks.Add(new ChunkLocation(NullableLong(reader, 0), NullableString(reader, 1) is { } file ? remoteFiles.KeyOf(file) : null, NullableLong(reader, 2)));
         }
         return chunks;
     }

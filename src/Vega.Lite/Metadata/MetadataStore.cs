@@ -3,12 +3,16 @@ using Microsoft.Data.Sqlite;
 namespace Vega.Lite.Metadata;
 
 /// <summary>
-/// Every query the server makes, over SQLite. Split by area into partial files (caches, objects, NARs).
-/// Becomes an interface with a second implementation when PostgreSQL arrives.
+/// Every query the server makes, over SQLite, on Attic's tables in Attic's encodings (docs/attic-database.md) and on
+/// Vega.Lite's own <c>vega_</c> tables. Split by area into partial files (caches, objects, NARs).
 /// </summary>
-internal sealed partial class MetadataStore(SqliteDatabase database, TimeProvider time)
+internal sealed partial class MetadataStore(SqliteDatabase database, RemoteFiles remoteFiles, TimeProvider time)
 {
-    private long Now => time.GetUtcNow().ToUnixTimeSeconds();
+    /// <summary>Now, for a time column of Attic's tables (<see cref="AtticTime"/>).</summary>
+    private string Now => AtticTime.Format(time.GetUtcNow());
+
+    /// <summary>Now in unix seconds, for Vega.Lite's own tables and for cutoffs computed in SQL.</summary>
+    private long NowSeconds => time.GetUtcNow().ToUnixTimeSeconds();
 
     /// <summary>Ids as a JSON array, for a statement to read with <c>json_each</c>.</summary>
     private static string JsonArray(IEnumerable<long> ids) => "[" + string.Join(',', ids) + "]";

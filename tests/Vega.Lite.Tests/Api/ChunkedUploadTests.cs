@@ -31,10 +31,10 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         Assert.True(blobs.Length >= 5, $"expected several chunks, got {blobs.Length}");
         Assert.Equal(blobs.Sum(f => new FileInfo(f).Length), result.GetProperty("file_size").GetInt64());
         Assert.Equal(blobs.Length, _server.Scalar("SELECT num_chunks FROM nar"));
-        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM vega_upload_lease"));
         // Each chunk row describes its blob file: its size and its SHA-256.
         Assert.Equal(blobs.Length, _server.Scalar("SELECT COUNT(*) FROM chunk"));
-        foreach (var row in _server.Rows("SELECT remote_file, file_hash, file_size FROM chunk"))
+        foreach (var row in _server.Rows("SELECT remote_file ->> '$.Local.name', file_hash, file_size FROM chunk"))
         {
             var blob = Assert.Single(blobs, f => Path.GetFileName(f) == row[0]);
             Assert.Equal(AtticUploads.HexNarHash(File.ReadAllBytes(blob)), row[1]);
@@ -79,7 +79,7 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         await Expect.Error(response, 400, "RequestError");
         Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
         Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM chunk"));
-        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM vega_upload_lease"));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class ChunkedUploadTests : IAsyncLifetime
         Assert.Equal(1, _server.Scalar("SELECT COUNT(*) FROM nar"));
         Assert.Equal(_server.Scalar("SELECT COUNT(*) FROM chunk"), Served.BlobFiles(_server.StorageDirectory).Length);
         Assert.Equal(_server.Scalar("SELECT num_chunks FROM nar"), _server.Scalar("SELECT COUNT(*) FROM chunk"));
-        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM upload_lease"));
+        Assert.Equal(0, _server.Scalar("SELECT COUNT(*) FROM vega_upload_lease"));
         Assert.Equal(nar.Nar, await Served.Nar(client, "chunks", await Served.SignedNarInfo(client, "chunks", nar.Hash)));
     }
 

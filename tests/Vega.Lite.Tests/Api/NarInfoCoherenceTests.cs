@@ -23,7 +23,7 @@ public sealed class NarInfoCoherenceTests : IAsyncLifetime
 
     /// <summary>A metadata store of its own on the server's database, as another process has: its events reach no one here.</summary>
     private MetadataStore OtherProcess() =>
-        new(new SqliteDatabase(_server.Services.GetRequiredService<ServerConfig>().Database.Url), TimeProvider.System);
+        new(new SqliteDatabase(_server.Services.GetRequiredService<ServerConfig>().Database.Url), RemoteFiles.Local, TimeProvider.System);
 
     private static async Task<HttpStatusCode> NarInfoAsync(HttpClient client, TestNar nar)
     {

@@ -35,7 +35,7 @@ public sealed class EnsureCacheCommandTests : IDisposable
     }
 
     private Task<CacheRecord?> ReadAsync(string name) =>
-        new MetadataStore(new SqliteDatabase($"sqlite://{_directory}/server.db"), TimeProvider.System).GetCacheAsync(name, CancellationToken.None);
+        new MetadataStore(new SqliteDatabase($"sqlite://{_directory}/server.db"), RemoteFiles.Local, TimeProvider.System).GetCacheAsync(name, CancellationToken.None);
 
     [Fact]
     public async Task Creates_a_cache_like_attic_cache_create_then_applies_the_flags()
@@ -74,7 +74,7 @@ public sealed class EnsureCacheCommandTests : IDisposable
     public async Task A_soft_deleted_name_is_refused_with_a_message()
     {
         await RunAsync("gone");
-        var metadata = new MetadataStore(new SqliteDatabase($"sqlite://{_directory}/server.db"), TimeProvider.System);
+        var metadata = new MetadataStore(new SqliteDatabase($"sqlite://{_directory}/server.db"), RemoteFiles.Local, TimeProvider.System);
         Assert.True(await metadata.DeleteCacheAsync((await ReadAsync("gone"))!.Id, soft: true, CancellationToken.None));
         var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync("gone", "--public"));
         Assert.Contains("soft-deleted", error.Message);

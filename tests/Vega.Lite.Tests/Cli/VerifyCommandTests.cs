@@ -30,7 +30,7 @@ public sealed class VerifyCommandTests : IAsyncLifetime
 
     private string BlobPath(string key) => _server.BlobPath(key);
 
-    private string State(string key) => _server.Rows($"SELECT state FROM chunk WHERE remote_file = '{key}'")[0][0];
+    private string State(string key) => _server.Rows($"SELECT state FROM chunk WHERE remote_file_id = 'local:{key}'")[0][0];
 
     private static async Task<string[]> MissingAsync(HttpClient client, params TestNar[] nars)
     {

@@ -196,7 +196,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.False(await storage.ExistsAsync(dead.KeyFor(1), default));
         Assert.False(await storage.ExistsAsync(dead.KeyFor(6), default));
         Assert.True(await storage.ExistsAsync(live.KeyFor(0), default));
-        Assert.Equal(1, Count("upload_lease"));
+        Assert.Equal(1, Count("vega_upload_lease"));
     }
 
     [Theory]
@@ -223,7 +223,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.Equal(1, _server.Scalar($"UPDATE vega_instance SET heartbeat_at = unixepoch() - {stale} WHERE process = '{owner}'; SELECT changes()"));
         Assert.Equal(1, (await CollectAsync()).AbandonedUploads);
         Assert.False(await storage.ExistsAsync(elsewhere.KeyFor(0), default));
-        Assert.Equal(0, Count("upload_lease"));
+        Assert.Equal(0, Count("vega_upload_lease"));
     }
 
     [Fact]
@@ -303,7 +303,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         }
         Assert.Equal(0, Count("object"));
         Assert.Equal(0, Count("nar"));
-        Assert.Equal(0, Count("upload_lease"));
+        Assert.Equal(0, Count("vega_upload_lease"));
         Assert.Empty(Served.BlobFiles(_server.StorageDirectory));
 
         if (route == "attic")

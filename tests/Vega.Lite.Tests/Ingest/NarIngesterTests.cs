@@ -20,8 +20,8 @@ public sealed class NarIngesterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var database = new SqliteDatabase($"sqlite://{_directory}/server.db");
-        database.Migrate();
-        _metadata = new MetadataStore(database, TimeProvider.System);
+        database.Migrate(RemoteFiles.Local);
+        _metadata = new MetadataStore(database, RemoteFiles.Local, TimeProvider.System);
         _local = new LocalBlobStorage(Path.Combine(_directory, "storage"));
         _storage = new CountingStorage(_local);
         _ingester = new NarIngester(_storage, _metadata, new CompressionConfig(CompressionType.Zstd, null), new ChunkingConfig(1, 16384, 65536, 262144));

@@ -26,7 +26,7 @@ public sealed class ConcurrentMigrationTests : IDisposable
             var starts = Enumerable.Range(0, 6).Select(_ => Task.Run(() =>
             {
                 start.Wait();
-                new SqliteDatabase(url).Migrate();
+                new SqliteDatabase(url).Migrate(RemoteFiles.Local);
             })).ToArray();
             start.Set();
             await Task.WhenAll(starts);

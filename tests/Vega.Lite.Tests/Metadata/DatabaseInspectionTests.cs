@@ -86,7 +86,7 @@ public sealed class DatabaseInspectionTests : IDisposable
     }
 
     private static ConfigException Refused(string path) =>
-        Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).Migrate());
+        Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).Migrate(RemoteFiles.Local));
 
     private static string Digest(string path)
     {
@@ -94,24 +94,53 @@ public sealed class DatabaseInspectionTests : IDisposable
         return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
     }
 
+    private static List<string> Column(string path, string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.IsDBNull(0) ? "NULL" : reader.GetValue(0).ToString()!);
+        }
+        return values;
+    }
+
+    /// <summary>Attic's own tables and indexes as declared, which Vega.Lite must leave exactly as atticd made them.</summary>
+    private const string AtticObjects =
+        "SELECT type || ' ' || name || ': ' || sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'vega%' ORDER BY name";
+
     [Theory]
-    [InlineData(12, "schema level L1, 12 migrations")]
-    [InlineData(15, "schema level L2, 15 migrations")]
-    public void An_Attic_database_is_named_with_its_level_and_left_untouched(int migrations, string expected)
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    [InlineData(15)]
+    public void An_Attic_database_is_served_in_place_seaql_migrations_and_its_tables_unchanged(int migrations)
     {
         var path = AtticDatabase(migrations);
-        var before = Digest(path);
+        var tables = Column(path, AtticObjects);
+        var seaql = Column(path, "SELECT version || ' ' || applied_at FROM seaql_migrations ORDER BY rowid");
+        var cache = Column(path, "SELECT name || created_at FROM cache");
 
-        var error = Refused(path);
-        Assert.Equal($"database {path} is atticd's ({expected}); serving an Attic database in place is not built yet, so it " +
-            "was left untouched: keep atticd on it, or give Vega.Lite a new database (README, Migrating from Attic)", error.Message);
-        Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).CheckSchema());
-        Assert.Equal(before, Digest(path));
-        Assert.False(File.Exists(path + "-wal"));
+        Assert.Equal($"database {path} lacks Vega.Lite's own tables (pending: vega_0001_tables.sql): run `vega-lite --mode db-migrations` " +
+            "(or start in monolithic mode) first", Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).CheckSchema()).Message);
+        Assert.Null(new SqliteDatabase("sqlite://" + path).Migrate(RemoteFiles.Local));
+        new SqliteDatabase("sqlite://" + path).CheckSchema();
+
+        Assert.Equal(tables, Column(path, AtticObjects));
+        Assert.Equal(seaql, Column(path, "SELECT version || ' ' || applied_at FROM seaql_migrations ORDER BY rowid"));
+        Assert.Equal(cache, Column(path, "SELECT name || created_at FROM cache"));
+        Assert.Equal(["vega-nar-nar-hash", "vega-object-nar-id"], Column(path,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('nar', 'object') AND name LIKE 'vega-%' ORDER BY name"));
+        Assert.Equal(["vega_0001_tables.sql"], Column(path, "SELECT name FROM vega_migrations"));
     }
 
     [Fact]
-    public void An_Attic_database_of_an_unknown_level_says_why()
+    public void An_Attic_database_of_an_unknown_level_says_why_and_is_left_untouched()
     {
         var path = AtticDatabase(15);
         using (var connection = new SqliteConnection($"Data Source={path}"))
@@ -121,8 +150,12 @@ public sealed class DatabaseInspectionTests : IDisposable
             command.CommandText = "INSERT INTO seaql_migrations VALUES ('m20270101_000001_add_something', 1800000000)";
             command.ExecuteNonQuery();
         }
+        var before = Digest(path);
         Assert.Contains("is atticd's, at a level Vega.Lite does not know: it holds migrations no released atticd has " +
             "(m20270101_000001_add_something)", Refused(path).Message);
+        Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).CheckSchema());
+        Assert.Equal(before, Digest(path));
+        Assert.False(File.Exists(path + "-wal"));
     }
 
     [Fact]
@@ -137,7 +170,7 @@ public sealed class DatabaseInspectionTests : IDisposable
             command.ExecuteNonQuery();
         }
         var before = Digest(path);
-        Assert.Equal($"database {path} is neither Vega.Lite's nor atticd's: it has no vega_migrations or seaql_migrations table " +
+        Assert.Equal($"database {path} is neither atticd's nor Vega.Lite's: it has no seaql_migrations or vega_migrations table " +
             "(tables: sessions, users); point [database] url at a new file", Refused(path).Message);
         Assert.Equal(before, Digest(path));
     }
@@ -151,11 +184,18 @@ public sealed class DatabaseInspectionTests : IDisposable
     }
 
     [Fact]
-    public void An_empty_file_and_Vega_Lites_own_database_migrate()
+    public void A_new_database_is_created_in_Attics_L2_schema_with_its_15_migration_rows()
     {
-        var path = Path.Combine(_directory, "vega.db");
-        new SqliteDatabase("sqlite://" + path).Migrate();
-        new SqliteDatabase("sqlite://" + path).Migrate(); // again: nothing pending
+        var path = Path.Combine(_directory, "new.db");
+        Assert.Equal($"database {path} is empty: run `vega-lite --mode db-migrations` (or start in monolithic mode) first",
+            Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).CheckSchema()).Message);
+        new SqliteDatabase("sqlite://" + path).Migrate(RemoteFiles.Local);
+        new SqliteDatabase("sqlite://" + path).Migrate(RemoteFiles.Local); // again: nothing pending
         new SqliteDatabase("sqlite://" + path).CheckSchema();
+
+        Assert.Equal(AtticSchemaLevel.Migrations, Column(path, "SELECT version FROM seaql_migrations ORDER BY rowid"));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Assert.All(Column(path, "SELECT applied_at FROM seaql_migrations"), t => Assert.InRange(long.Parse(t), now - 60, now + 1));
+        Assert.Equal(Column(AtticDatabase(15), AtticObjects), Column(path, AtticObjects));
     }
 }

@@ -61,7 +61,7 @@ public sealed class TestServer : IAsyncDisposable
             token-hs256-secret-base64 = "{Convert.ToBase64String(secret)}"
             """;
         var config = ConfigReader.Read(toml, "test.toml", _ => null);
-        new SqliteDatabase(config.Database.Url).Migrate();
+        new SqliteDatabase(config.Database.Url).Migrate(RemoteFiles.For(config.Storage));
         var app = ServerHost.Build(config, null, LogLevel.Warning);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -122,7 +122,7 @@ public sealed class TestServer : IAsyncDisposable
     public string[] ChunkKeys(string storePathHash) =>
         Rows(
             $"""
-            SELECT k.remote_file FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
+            SELECT k.remote_file ->> '$.Local.name' FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
             WHERE o.store_path_hash = '{storePathHash}' ORDER BY r.seq
             """).Select(r => r[0]).ToArray();
 

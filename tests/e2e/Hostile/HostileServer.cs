@@ -208,7 +208,7 @@ public abstract class HostileServer : IAsyncLifetime
     private async Task<StorageSnapshot> QuiescentSnapshotAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
-        while (await _storage.QueryAsync("SELECT count(*) FROM upload_lease") != "[[0]]" && DateTime.UtcNow < deadline)
+        while (await _storage.QueryAsync("SELECT count(*) FROM vega_upload_lease") != "[[0]]" && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }

@@ -6,7 +6,7 @@ namespace Vega.Lite.E2E.Hostile;
 internal sealed record StorageSnapshot(string Files, string Rows)
 {
     public string Describe(StorageSnapshot after) =>
-        $"rows (nar, chunk, chunkref, object, nix_upload, upload_lease) {Rows} -> {after.Rows}; " +
+        $"rows (nar, chunk, chunkref, object, vega_nix_upload, vega_upload_lease) {Rows} -> {after.Rows}; " +
         $"files: {Diff(Files, after.Files)}";
 
     private static string Diff(string before, string after)
@@ -25,7 +25,7 @@ internal sealed class StorageState : IDisposable
 {
     public const string CountsQuery =
         "SELECT (SELECT count(*) FROM nar), (SELECT count(*) FROM chunk), (SELECT count(*) FROM chunkref), " +
-        "(SELECT count(*) FROM object), (SELECT count(*) FROM nix_upload), (SELECT count(*) FROM upload_lease)";
+        "(SELECT count(*) FROM object), (SELECT count(*) FROM vega_nix_upload), (SELECT count(*) FROM vega_upload_lease)";
 
     private const string Script = """
         import json, sqlite3, sys
@@ -79,12 +79,12 @@ internal sealed class StorageState : IDisposable
     /// <summary>Blob files no chunk row names, and upload leases left: both must be empty after a GC pass.</summary>
     public async Task<List<string>> OrphansAsync()
     {
-        var referenced = await QueryAsync("SELECT remote_file FROM chunk");
+        var referenced = await QueryAsync("SELECT remote_file ->> '$.Local.name' FROM chunk");
         var problems = Directory.Exists(_storage)
             ? Directory.GetFiles(_storage, "*.chunk", SearchOption.AllDirectories).Select(Path.GetFileName)
                 .Where(name => !referenced.Contains(name!, StringComparison.Ordinal)).Select(name => "orphan blob " + name).ToList()
             : [];
-        var leases = await QueryAsync("SELECT id FROM upload_lease");
+        var leases = await QueryAsync("SELECT id FROM vega_upload_lease");
         if (leases != "[]")
         {
             problems.Add("upload leases left: " + leases);

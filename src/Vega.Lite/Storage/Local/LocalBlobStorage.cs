@@ -17,16 +17,38 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
         _root = Path.GetFullPath(root);
         _tmp = Path.Combine(_root, ".tmp");
         Directory.CreateDirectory(_tmp);
-        var version = Path.Combine(_root, "VERSION");
-        if (!File.Exists(version))
-        {
-            File.WriteAllText(version, "1");
-        }
+        UpgradeLayout(_root);
         RemoveAbandonedWrites(DateTime.UtcNow - AbandonedAfter);
         _handle = new StorageRoot(_root);
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>
+    /// Attic's layout versions (docs/attic-database.md §1.4): no <c>VERSION</c> file is version 0, blobs flat in the root,
+    /// as atticd wrote them before 2023; version 1 puts <c>&lt;n&gt;</c> at <c>n[0]/n[0..2]/n</c>. Like atticd at start, this
+    /// moves version-0 blobs into place and then writes 1; a version it does not know stops the start.
+    /// </summary>
+    private static void UpgradeLayout(string root)
+    {
+        var version = Path.Combine(root, "VERSION");
+        if (File.Exists(version))
+        {
+            var text = File.ReadAllText(version).Trim();
+            if (text != "1")
+            {
+                throw new Config.ConfigException($"storage.path \"{root}\" has layout VERSION \"{Core.Nix.Printable.Truncate(text)}\"; this server knows Attic's 1");
+            }
+            return;
+        }
+        foreach (var file in new DirectoryInfo(root).EnumerateFiles().Where(f => BlobKey.IsValid(f.Name)))
+        {
+            var directory = Path.Combine(root, file.Name[..1], file.Name[..2]);
+            Directory.CreateDirectory(directory);
+            file.MoveTo(Path.Combine(directory, file.Name));
+        }
+        File.WriteAllText(version, "1");
+    }
 
     /// <summary>A temp file untouched this long is a write cut by a crash; younger ones may belong to a live process.</summary>
     internal static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
