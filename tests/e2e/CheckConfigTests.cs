@@ -65,7 +65,7 @@ public sealed class CheckConfigTests : IDisposable
 
         var lines = await CheckAsync(Path.Combine(_directory, "server.toml"));
 
-        Assert.Matches(@"^database: .*/server\.db: Vega\.Lite's schema, all \d+ migrations applied; 1 caches, 1 store paths, 1 NARs, 1 chunks \(0 lost or awaiting deletion\)$", lines[1]);
+        Assert.Matches(@"^database: .*/server\.db: Attic's schema, level L2 \(15 migrations\); Vega\.Lite's tables, all \d+ migrations applied; 1 caches, 1 store paths, 1 NARs, 1 chunks \(0 lost or awaiting deletion\)$", lines[1]);
         Assert.Equal($"storage: local, {_directory}/storage, layout version 1", lines[2]);
         Assert.Equal(before, Digest());
     }
