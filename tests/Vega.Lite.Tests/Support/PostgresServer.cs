@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -233,11 +232,11 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>A port nobody listens on now; postgres binds it a moment later, so a race is retried by the caller.</summary>
     private static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         try
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
         finally
         {
