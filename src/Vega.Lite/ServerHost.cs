@@ -89,7 +89,7 @@ internal static class ServerHost
         services.AddSingleton(config);
         services.AddSingleton(config.GarbageCollection);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new SqliteDatabase(config.Database.Url));
+        services.AddSingleton(MetadataDatabase.For(config.Database.Url));
         services.AddSingleton(RemoteFiles.For(config.Storage));
         services.AddSingleton<MetadataStore>();
         services.AddSingleton<IBlobStorage>(sp => CreateStorage(config.Storage, sp.GetRequiredService<ILoggerFactory>()));

@@ -29,7 +29,7 @@ internal sealed class NarInfoCoherence(MetadataStore metadata, NarInfoCache narI
                 seen = generation;
                 failing = false;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 if (!failing)
                 {

@@ -26,7 +26,8 @@ internal static class EnsureCacheCommand
         var request = Parse(args);
         var config = ConfigLoader.Load(configPath, env);
         ServerCommand.Migrate(config);
-        var metadata = new MetadataStore(new SqliteDatabase(config.Database.Url), RemoteFiles.For(config.Storage), TimeProvider.System);
+        using var database = MetadataDatabase.For(config.Database.Url);
+        var metadata = new MetadataStore(database, RemoteFiles.For(config.Storage), TimeProvider.System);
         var created = await metadata.CreateCacheAsync(
             new NewCache(request.Name, NixKeypair.Generate(request.Name), IsPublic: false, StoreDir: "/nix/store", Priority: 41,
                 UpstreamCacheKeyNames: ["cache.nixos.org-1"]),

@@ -40,7 +40,7 @@ internal static class ServerCommand
         }
         else
         {
-            new SqliteDatabase(config.Database.Url).CheckSchema();
+            CheckSchema(config);
         }
         await CheckChunksAreInStorageAsync(config);
         var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic");
@@ -54,12 +54,13 @@ internal static class ServerCommand
     /// </summary>
     public static async Task CheckChunksAreInStorageAsync(ServerConfig config)
     {
-        var metadata = new MetadataStore(new SqliteDatabase(config.Database.Url), RemoteFiles.For(config.Storage), TimeProvider.System);
+        using var database = MetadataDatabase.For(config.Database.Url);
+        var metadata = new MetadataStore(database, RemoteFiles.For(config.Storage), TimeProvider.System);
         var (count, examples) = await metadata.FindChunksElsewhereAsync(CancellationToken.None);
         if (count > 0)
         {
             throw new ConfigException(
-                $"database {config.Database.Url} has {(count >= MetadataStore.ChunksElsewhereExamined ? "at least " : "")}{count} chunks " +
+                $"database {database.Description} has {(count >= MetadataStore.ChunksElsewhereExamined ? "at least " : "")}{count} chunks " +
                 $"this server's [storage] does not hold, for example: {examples[0]}; point [storage] at where atticd stored them");
         }
     }
@@ -67,10 +68,17 @@ internal static class ServerCommand
     /// <summary>Brings the database to this server's schema, saying so when that converted an earlier Vega.Lite's.</summary>
     public static void Migrate(ServerConfig config)
     {
-        if (new SqliteDatabase(config.Database.Url).Migrate(RemoteFiles.For(config.Storage)) is { } said)
+        using var database = MetadataDatabase.For(config.Database.Url);
+        if (database.Migrate(RemoteFiles.For(config.Storage)) is { } said)
         {
             Console.WriteLine(said);
         }
+    }
+
+    private static void CheckSchema(ServerConfig config)
+    {
+        using var database = MetadataDatabase.For(config.Database.Url);
+        database.CheckSchema();
     }
 
     /// <summary>
@@ -79,7 +87,7 @@ internal static class ServerCommand
     /// </summary>
     private static async Task<int> CollectGarbageAsync(ServerConfig config, bool once, LogLevel logLevel)
     {
-        new SqliteDatabase(config.Database.Url).CheckSchema();
+        CheckSchema(config);
         await CheckChunksAreInStorageAsync(config);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         ServerHost.ConfigureLogging(builder.Logging, logLevel);
@@ -113,7 +121,11 @@ internal static class ServerCommand
         {
             throw new ConfigException($"{config.Source}: jwt.signing.{config.Jwt.Signing.SettingName}: {e.Message}");
         }
-        if (!SqliteDatabase.IsSupportedUrl(config.Database.Url) && !config.Database.Url.StartsWith("postgres", StringComparison.Ordinal))
+        if (Metadata.Postgres.PostgresUrl.IsPostgresUrl(config.Database.Url))
+        {
+            Metadata.Postgres.PostgresUrl.ToBuilder(config.Database.Url); // a malformed one is a ConfigException naming it
+        }
+        else if (!SqliteDatabase.IsSupportedUrl(config.Database.Url))
         {
             throw new ConfigException($"{config.Source}: database.url must be a sqlite:// or postgresql:// URL");
         }

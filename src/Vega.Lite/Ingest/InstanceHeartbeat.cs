@@ -23,7 +23,7 @@ internal sealed class InstanceHeartbeat(MetadataStore metadata, ILogger<Instance
             {
                 await metadata.BeatAsync(ProcessIdentity.Current, stoppingToken);
             }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            catch (System.Data.Common.DbException e)
             {
                 log.LogWarning("Cannot beat this process's heartbeat: {Reason}", e.Message);
             }
@@ -38,7 +38,7 @@ internal sealed class InstanceHeartbeat(MetadataStore metadata, ILogger<Instance
         {
             await metadata.EndHeartbeatAsync(ProcessIdentity.Current, cancellationToken);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (System.Data.Common.DbException e)
         {
             log.LogWarning("Cannot end this process's heartbeat: {Reason}", e.Message);
         }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Metadata;
@@ -6,27 +6,27 @@ namespace Vega.Lite.Metadata;
 /// <summary>
 /// One NAR ingest's lookups of stored chunks by content hash, on one connection and one prepared statement for all of
 /// its chunks, since a NAR has thousands. Thread-safe: chunks are looked up from several threads, one at a time, as
-/// SQLite runs them anyway.
+/// the database runs one statement per connection at a time anyway.
 /// </summary>
 internal sealed class ChunkLookup : IDisposable
 {
-    private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _command;
-    private readonly SqliteParameter _hash;
+    private readonly DbConnection _connection;
+    private readonly DbCommand _command;
+    private readonly DbParameter _hash;
     private readonly Lock _gate = new();
 
-    public ChunkLookup(SqliteConnection connection, string compression)
+    public ChunkLookup(DbConnection connection, string compression)
     {
         _connection = connection;
         _command = connection.CreateCommand();
         _command.CommandText =
             """
             SELECT id, file_size FROM chunk
-            WHERE chunk_hash = $hash AND compression = $compression AND state = 'V' AND file_size IS NOT NULL
+            WHERE chunk_hash = @hash AND compression = @compression AND state = 'V' AND file_size IS NOT NULL
             ORDER BY id LIMIT 1
             """;
-        _hash = _command.Parameters.Add("$hash", SqliteType.Text);
-        _command.Parameters.AddWithValue("$compression", compression);
+        _hash = _command.Bind("@hash", "");
+        _command.Bind("@compression", compression);
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Vega.Lite.Config;
 
 namespace Vega.Lite.Metadata;
@@ -12,7 +12,7 @@ internal enum DatabaseKind
     /// <summary>Attic's schema at a level this code knows (atticd's, or Vega.Lite's since it uses Attic's schema).</summary>
     Attic,
 
-    /// <summary>Made by a Vega.Lite before it used Attic's schema: converted once (SqliteDatabase).</summary>
+    /// <summary>Made by a Vega.Lite before it used Attic's schema: converted once (LegacyConversion).</summary>
     LegacyVega,
 }
 
@@ -27,9 +27,9 @@ internal sealed record DatabaseShape(DatabaseKind Kind, string? AtticLevel, int 
 internal static class DatabaseInspection
 {
     /// <summary>The database's shape; a <see cref="ConfigException"/> when it is not one Vega.Lite can use.</summary>
-    public static DatabaseShape Inspect(SqliteConnection connection, string description, SqliteTransaction? transaction = null)
+    public static DatabaseShape Inspect(DbConnection connection, string description, string tablesQuery, DbTransaction? transaction = null)
     {
-        var tables = ReadTables(connection, description, transaction);
+        var tables = ReadTables(connection, description, tablesQuery, transaction);
         if (tables.Contains("seaql_migrations"))
         {
             var versions = ReadStrings(connection, "SELECT version FROM seaql_migrations", transaction);
@@ -53,7 +53,7 @@ internal static class DatabaseInspection
     }
 
     /// <summary>The first column of every row <paramref name="sql"/> returns, as text.</summary>
-    public static HashSet<string> ReadStrings(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    public static HashSet<string> ReadStrings(DbConnection connection, string sql, DbTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -67,17 +67,17 @@ internal static class DatabaseInspection
         return values;
     }
 
-    /// <summary>The columns of a table (<c>PRAGMA table_info</c>), to tell the optional ones of Attic's levels apart.</summary>
-    public static HashSet<string> ReadColumns(SqliteConnection connection, string table, SqliteTransaction? transaction = null) =>
-        ReadStrings(connection, $"SELECT name FROM pragma_table_info('{table}')", transaction);
+    /// <summary>The columns of a table (<paramref name="columnsQuery"/> with the table's name for <c>{0}</c>), to tell the optional ones of Attic's levels apart.</summary>
+    public static HashSet<string> ReadColumns(DbConnection connection, string columnsQuery, string table, DbTransaction? transaction = null) =>
+        ReadStrings(connection, string.Format(System.Globalization.CultureInfo.InvariantCulture, columnsQuery, table), transaction);
 
-    private static HashSet<string> ReadTables(SqliteConnection connection, string description, SqliteTransaction? transaction)
+    private static HashSet<string> ReadTables(DbConnection connection, string description, string tablesQuery, DbTransaction? transaction)
     {
         try
         {
-            return ReadStrings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'", transaction);
+            return ReadStrings(connection, tablesQuery, transaction);
         }
-        catch (SqliteException e)
+        catch (DbException e)
         {
             throw new ConfigException($"database {description} cannot be read: {e.Message}");
         }

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Vega.Lite.Config;
+using Vega.Lite.Metadata.Postgres;
 
 namespace Vega.Lite.Metadata;
 
@@ -12,9 +15,9 @@ internal static class DatabaseReport
 {
     public static string Describe(string url)
     {
-        if (!SqliteDatabase.IsSupportedUrl(url))
+        if (PostgresUrl.IsPostgresUrl(url))
         {
-            return "database: a PostgreSQL URL; serving on PostgreSQL is not built yet, so the server will refuse it";
+            return DescribePostgres(url);
         }
         var path = SqliteDatabase.ParseSqliteUrl(url);
         if (path == ":memory:")
@@ -34,7 +37,31 @@ internal static class DatabaseReport
         {
             throw new ConfigException($"database {path} cannot be read: {e.Message}");
         }
-        var shape = DatabaseInspection.Inspect(connection, path);
+        return Describe(connection, path, SqliteDatabase.TablesQuery);
+    }
+
+    /// <summary>A PostgreSQL database that cannot be reached now is said, not refused: the check also runs where it is not.</summary>
+    private static string DescribePostgres(string url)
+    {
+        using var database = new PostgresDatabase(url);
+        DbConnection connection;
+        try
+        {
+            connection = database.Open();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            return $"database: PostgreSQL at {database.Description} cannot be reached now ({e.Message}); the server does not start until it can";
+        }
+        using (connection)
+        {
+            return Describe(connection, $"PostgreSQL at {database.Description}", PostgresDatabase.TablesQuery);
+        }
+    }
+
+    private static string Describe(DbConnection connection, string path, string tablesQuery)
+    {
+        var shape = DatabaseInspection.Inspect(connection, path, tablesQuery);
         switch (shape.Kind)
         {
             case DatabaseKind.Empty:
@@ -46,7 +73,7 @@ internal static class DatabaseReport
         var applied = shape.Tables.Contains("vega_migrations")
             ? DatabaseInspection.ReadStrings(connection, "SELECT name FROM vega_migrations")
             : [];
-        var all = SqliteDatabase.MigrationNames;
+        var all = VegaMigrations.Names;
         var pending = all.Where(m => !applied.Contains(m)).ToList();
         var schema = $"Attic's schema, level {shape.AtticLevel} ({shape.AtticMigrations} migrations); " + (pending.Count == 0
             ? $"Vega.Lite's tables, all {all.Count} migrations applied"

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Metadata;
@@ -12,8 +12,8 @@ internal sealed partial class MetadataStore
     public async Task<CacheRecord?> GetCacheAsync(string name, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, $"SELECT {CacheColumns} FROM cache WHERE name = $name AND deleted_at IS NULL");
-        command.Parameters.AddWithValue("$name", name);
+        await using var command = Command(connection, $"SELECT {CacheColumns} FROM cache WHERE name = @name AND deleted_at IS NULL");
+        command.Bind("@name", name);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? ReadCache(reader) : null;
     }
@@ -25,16 +25,16 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection,
             """
             INSERT INTO cache (name, keypair, is_public, store_dir, priority, upstream_cache_key_names, created_at)
-            VALUES ($name, $keypair, $public, $storeDir, $priority, $upstream, $now)
+            VALUES (@name, @keypair, @public, @storeDir, @priority, @upstream, @now)
             ON CONFLICT (name) DO NOTHING
             """);
-        command.Parameters.AddWithValue("$name", cache.Name);
-        command.Parameters.AddWithValue("$keypair", cache.Keypair.ToSecretKeyString());
-        command.Parameters.AddWithValue("$public", cache.IsPublic);
-        command.Parameters.AddWithValue("$storeDir", cache.StoreDir);
-        command.Parameters.AddWithValue("$priority", cache.Priority);
-        command.Parameters.AddWithValue("$upstream", JsonColumns.Write(cache.UpstreamCacheKeyNames));
-        command.Parameters.AddWithValue("$now", Now);
+        command.Bind("@name", cache.Name);
+        command.Bind("@keypair", cache.Keypair.ToSecretKeyString());
+        command.Bind("@public", cache.IsPublic);
+        command.Bind("@storeDir", cache.StoreDir);
+        command.Bind("@priority", cache.Priority);
+        command.Bind("@upstream", JsonColumns.Write(cache.UpstreamCacheKeyNames));
+        command.Bind("@now", Now);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -46,8 +46,8 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection, "");
         void Set(string column, object? value)
         {
-            assignments.Add($"{column} = ${column}");
-            command.Parameters.AddWithValue("$" + column, value ?? DBNull.Value);
+            assignments.Add($"{column} = @{column}");
+            command.Bind("@" + column, value);
         }
         if (update.Keypair is not null)
         {
@@ -77,8 +77,8 @@ internal sealed partial class MetadataStore
         {
             return true;
         }
-        command.CommandText = $"UPDATE cache SET {string.Join(", ", assignments)} WHERE id = $id AND deleted_at IS NULL";
-        command.Parameters.AddWithValue("$id", cacheId);
+        command.CommandText = $"UPDATE cache SET {string.Join(", ", assignments)} WHERE id = @id AND deleted_at IS NULL";
+        command.Bind("@id", cacheId);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -90,14 +90,14 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, soft
-            ? "UPDATE cache SET deleted_at = $now WHERE id = $id AND deleted_at IS NULL"
-            : "DELETE FROM cache WHERE id = $id AND deleted_at IS NULL");
-        command.Parameters.AddWithValue("$id", cacheId);
-        command.Parameters.AddWithValue("$now", Now);
+            ? "UPDATE cache SET deleted_at = @now WHERE id = @id AND deleted_at IS NULL"
+            : "DELETE FROM cache WHERE id = @id AND deleted_at IS NULL");
+        command.Bind("@id", cacheId);
+        command.Bind("@now", Now);
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private static CacheRecord ReadCache(SqliteDataReader reader)
+    private static CacheRecord ReadCache(DbDataReader reader)
     {
         var keypairText = reader.GetString(2);
         if (!NixKeypair.TryParse(keypairText, out var keypair, out var error))

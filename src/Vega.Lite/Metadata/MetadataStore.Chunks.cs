@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vega.Lite.Metadata;
 
@@ -14,12 +14,12 @@ internal sealed partial class MetadataStore
     public async Task CreateLeaseAsync(string leaseId, string owner, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await using (var command = Command(connection, "INSERT INTO vega_upload_lease (id, owner, created_at) VALUES ($id, $owner, $now)", transaction))
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var command = Command(connection, "INSERT INTO vega_upload_lease (id, owner, created_at) VALUES (@id, @owner, @now)", transaction))
         {
-            command.Parameters.AddWithValue("$id", leaseId);
-            command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$now", NowSeconds);
+            command.Bind("@id", leaseId);
+            command.Bind("@owner", owner);
+            command.Bind("@now", NowSeconds);
             await command.ExecuteNonQueryAsync(ct);
         }
         await BeatAsync(connection, transaction, owner, ct);
@@ -40,10 +40,10 @@ internal sealed partial class MetadataStore
         var (from, to) = remoteFiles.IdRange;
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            "SELECT remote_file FROM chunk WHERE remote_file_id < $from OR remote_file_id >= $to LIMIT $limit");
-        command.Parameters.AddWithValue("$from", from);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$limit", ChunksElsewhereExamined);
+            $"SELECT remote_file FROM chunk WHERE {database.Ordinal("remote_file_id")} < @from OR {database.Ordinal("remote_file_id")} >= @to LIMIT @limit");
+        command.Bind("@from", from);
+        command.Bind("@to", to);
+        command.Bind("@limit", ChunksElsewhereExamined);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var count = 0;
         var examples = new List<string>();
@@ -71,10 +71,10 @@ internal sealed partial class MetadataStore
         await DeleteLeaseAsync(connection, null, leaseId, ct);
     }
 
-    private static async Task DeleteLeaseAsync(SqliteConnection connection, SqliteTransaction? transaction, string leaseId, CancellationToken ct)
+    private static async Task DeleteLeaseAsync(DbConnection connection, DbTransaction? transaction, string leaseId, CancellationToken ct)
     {
-        await using var command = Command(connection, "DELETE FROM vega_upload_lease WHERE id = $id", transaction);
-        command.Parameters.AddWithValue("$id", leaseId);
+        await using var command = Command(connection, "DELETE FROM vega_upload_lease WHERE id = @id", transaction);
+        command.Bind("@id", leaseId);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Vega.Lite.Metadata;
 
 /// <summary>The queries of garbage collection (docs/attic-api.md §7), one per phase.</summary>
@@ -7,7 +9,7 @@ internal sealed partial class MetadataStore
     public static readonly TimeSpan NixUploadGrace = TimeSpan.FromDays(1);
 
     /// <summary>SQL: the Attic time a cache's retention period before now, in whole seconds (its objects' times are text).</summary>
-    private static readonly string Cutoff = AtticTime.FromUnixSecondsSql("$now - COALESCE(c.retention_period, $default)");
+    private string Cutoff => database.TimeFromUnixSeconds("@now - COALESCE(c.retention_period, @default)");
 
     /// <summary>
     /// Phase 1: deletes objects older than their cache's retention period (the cache's own, else
@@ -21,15 +23,15 @@ internal sealed partial class MetadataStore
             $$"""
             DELETE FROM object WHERE id IN (
                 SELECT o.id FROM object o JOIN cache c ON c.id = o.cache_id
-                WHERE COALESCE(c.retention_period, $default) > 0
+                WHERE COALESCE(c.retention_period, @default) > 0
                   AND o.created_at < {{Cutoff}}
                   AND (o.last_accessed_at IS NULL OR o.last_accessed_at < {{Cutoff}}))
             """);
-        objects.Parameters.AddWithValue("$default", defaultRetentionSeconds);
-        objects.Parameters.AddWithValue("$now", NowSeconds);
+        objects.Bind("@default", defaultRetentionSeconds);
+        objects.Bind("@now", NowSeconds);
         var deleted = await ChangeServedPathsAsync(connection, objects, ct);
-        await using var uploads = Command(connection, "DELETE FROM vega_nix_upload WHERE created_at < $cutoff");
-        uploads.Parameters.AddWithValue("$cutoff", NowSeconds - (long)NixUploadGrace.TotalSeconds);
+        await using var uploads = Command(connection, "DELETE FROM vega_nix_upload WHERE created_at < @cutoff");
+        uploads.Bind("@cutoff", NowSeconds - (long)NixUploadGrace.TotalSeconds);
         await uploads.ExecuteNonQueryAsync(ct);
         return deleted;
     }
@@ -44,7 +46,7 @@ internal sealed partial class MetadataStore
               AND NOT EXISTS (SELECT 1 FROM object o WHERE o.nar_id = nar.id)
               AND NOT EXISTS (SELECT 1 FROM vega_nix_upload u WHERE u.nar_id = nar.id)
             """);
-        return await command.ExecuteNonQueryAsync(ct);
+        return await CollectAsync(connection, command, ct);
     }
 
     /// <summary>Phase 3a: valid chunks no NAR refers to become 'D' (to be deleted); they can no longer be reused.</summary>
@@ -56,7 +58,7 @@ internal sealed partial class MetadataStore
             UPDATE chunk SET state = 'D'
             WHERE state = 'V' AND holders_count = 0 AND NOT EXISTS (SELECT 1 FROM chunkref r WHERE r.chunk_id = chunk.id)
             """);
-        return await command.ExecuteNonQueryAsync(ct);
+        return await CollectAsync(connection, command, ct);
     }
 
     /// <summary>
@@ -67,9 +69,9 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            $"SELECT id, remote_file FROM chunk WHERE state = 'D' AND id > $after AND NOT {ChunkIsReferenced} ORDER BY id LIMIT $limit");
-        command.Parameters.AddWithValue("$after", afterId);
-        command.Parameters.AddWithValue("$limit", limit);
+            $"SELECT id, remote_file FROM chunk WHERE state = 'D' AND id > @after AND NOT {ChunkIsReferenced} ORDER BY id LIMIT @limit");
+        command.Bind("@after", afterId);
+        command.Bind("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var chunks = new List<(long, string)>();
         while (await reader.ReadAsync(ct))
@@ -84,9 +86,24 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            "DELETE FROM chunk WHERE state = 'D' AND id IN (SELECT value FROM json_each($ids))");
-        command.Parameters.AddWithValue("$ids", JsonArray(ids));
+            $"DELETE FROM chunk WHERE state = 'D' AND id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")})");
+        command.Bind("@ids", JsonArray(ids));
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs one orphan statement apart from every recording transaction (<see cref="MetadataDatabase.BeginCollectingAsync"/>):
+    /// on PostgreSQL a concurrent upload's new reference to the row is either committed before the statement starts,
+    /// and seen by it, or made after it, when the row is gone or marked and the upload's own check fails
+    /// (docs/attic-database.md §5.2(b)).
+    /// </summary>
+    private async Task<int> CollectAsync(DbConnection connection, DbCommand command, CancellationToken ct)
+    {
+        await using var transaction = await database.BeginCollectingAsync(connection, ct);
+        command.Transaction = transaction;
+        var rows = await command.ExecuteNonQueryAsync(ct);
+        await transaction.CommitAsync(ct);
+        return rows;
     }
 
     /// <summary>Every upload lease, for finding the ones whose process is gone.</summary>

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vega.Lite.Metadata;
 
@@ -15,14 +15,14 @@ internal sealed partial class MetadataStore
         await BeatAsync(connection, null, process, ct);
     }
 
-    private static async Task BeatAsync(SqliteConnection connection, SqliteTransaction? transaction, string process, CancellationToken ct)
+    private async Task BeatAsync(DbConnection connection, DbTransaction? transaction, string process, CancellationToken ct)
     {
         await using var command = Command(connection,
-            """
-            INSERT INTO vega_instance (process, started_at, heartbeat_at) VALUES ($process, unixepoch(), unixepoch())
+            $"""
+            INSERT INTO vega_instance (process, started_at, heartbeat_at) VALUES (@process, {database.UnixNow}, {database.UnixNow})
             ON CONFLICT (process) DO UPDATE SET heartbeat_at = excluded.heartbeat_at
             """, transaction);
-        command.Parameters.AddWithValue("$process", process);
+        command.Bind("@process", process);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -30,8 +30,8 @@ internal sealed partial class MetadataStore
     public async Task EndHeartbeatAsync(string process, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, "DELETE FROM vega_instance WHERE process = $process", null);
-        command.Parameters.AddWithValue("$process", process);
+        await using var command = Command(connection, "DELETE FROM vega_instance WHERE process = @process", null);
+        command.Bind("@process", process);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -39,8 +39,8 @@ internal sealed partial class MetadataStore
     public async Task<IReadOnlySet<string>> GetLiveProcessesAsync(TimeSpan expiry, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, "SELECT process FROM vega_instance WHERE heartbeat_at >= unixepoch() - $expiry");
-        command.Parameters.AddWithValue("$expiry", (long)expiry.TotalSeconds);
+        await using var command = Command(connection, $"SELECT process FROM vega_instance WHERE heartbeat_at >= {database.UnixNow} - @expiry");
+        command.Bind("@expiry", (long)expiry.TotalSeconds);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var live = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
@@ -55,7 +55,7 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            "DELETE FROM vega_instance WHERE heartbeat_at < unixepoch() - 86400 AND process NOT IN (SELECT owner FROM vega_upload_lease)");
+            $"DELETE FROM vega_instance WHERE heartbeat_at < {database.UnixNow} - 86400 AND process NOT IN (SELECT owner FROM vega_upload_lease)");
         await command.ExecuteNonQueryAsync(ct);
     }
 }

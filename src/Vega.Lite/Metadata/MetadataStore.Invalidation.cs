@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vega.Lite.Metadata;
 
@@ -22,10 +22,10 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>Runs <paramref name="change"/> in a transaction that also moves the counter when it changed any row.</summary>
-    private async Task<int> ChangeServedPathsAsync(SqliteConnection connection, SqliteCommand change, CancellationToken ct)
+    private async Task<int> ChangeServedPathsAsync(DbConnection connection, DbCommand change, CancellationToken ct)
     {
         int rows;
-        await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct))
+        await using (var transaction = await database.BeginCollectingAsync(connection, ct))
         {
             change.Transaction = transaction;
             rows = await change.ExecuteNonQueryAsync(ct);
@@ -39,7 +39,7 @@ internal sealed partial class MetadataStore
         return rows;
     }
 
-    private static async Task BumpInvalidationAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken ct)
+    private static async Task BumpInvalidationAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         await using var bump = Command(connection, "UPDATE vega_invalidation SET generation = generation + 1 WHERE id = 1", transaction);
         await bump.ExecuteNonQueryAsync(ct);

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vega.Lite.Metadata;
 
@@ -18,8 +18,8 @@ internal sealed partial class MetadataStore
     public async Task<bool> RecordLostChunkAsync(long chunkId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, "UPDATE chunk SET state = 'D' WHERE id = $id AND state = 'V'");
-        command.Parameters.AddWithValue("$id", chunkId);
+        await using var command = Command(connection, "UPDATE chunk SET state = 'D' WHERE id = @id AND state = 'V'");
+        command.Bind("@id", chunkId);
         return await ChangeServedPathsAsync(connection, command, ct) == 1;
     }
 
@@ -30,8 +30,8 @@ internal sealed partial class MetadataStore
     public async Task<bool> RestoreLostChunkAsync(long chunkId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, $"UPDATE chunk SET state = 'V' WHERE id = $id AND state = 'D' AND {ChunkIsReferenced}");
-        command.Parameters.AddWithValue("$id", chunkId);
+        await using var command = Command(connection, $"UPDATE chunk SET state = 'V' WHERE id = @id AND state = 'D' AND {ChunkIsReferenced}");
+        command.Bind("@id", chunkId);
         return await ChangeServedPathsAsync(connection, command, ct) == 1;
     }
 
@@ -42,11 +42,11 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection,
             $"""
             SELECT id, remote_file, file_hash, file_size, state FROM chunk
-            WHERE id > $after AND (state = 'V' OR (state = 'D' AND {ChunkIsReferenced}))
-            ORDER BY id LIMIT $limit
+            WHERE id > @after AND (state = 'V' OR (state = 'D' AND {ChunkIsReferenced}))
+            ORDER BY id LIMIT @limit
             """);
-        command.Parameters.AddWithValue("$after", afterId);
-        command.Parameters.AddWithValue("$limit", limit);
+        command.Bind("@after", afterId);
+        command.Bind("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var chunks = new List<ChunkToVerify>();
         while (await reader.ReadAsync(ct))
@@ -79,20 +79,20 @@ internal sealed partial class MetadataStore
     /// bytes and the same compression, so each such NAR serves what it did before (its compressed size is summed from
     /// its chunks when served), and a push of one NAR repairs every other NAR that shared the lost chunk.
     /// </summary>
-    private static async Task<int> RepairLostChunksAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<long> freshChunkIds, CancellationToken ct)
+    private async Task<int> RepairLostChunksAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<long> freshChunkIds, CancellationToken ct)
     {
         var replacements = new List<(long Lost, long Fresh)>();
-        // CROSS JOIN fixes the order: from each fresh id to the chunks with its hash, never from every 'D' chunk (many
+        // The ordered join fixes the order: from each fresh id to the chunks with its hash, never from every 'D' chunk (many
         // between a GC pass's marking and its deleting) to a scan of the ids.
         await using (var find = Command(connection,
-            """
-            SELECT lost.id, fresh.id FROM json_each($ids) j
-            CROSS JOIN chunk fresh ON fresh.id = j.value
-            CROSS JOIN chunk lost ON lost.chunk_hash = fresh.chunk_hash AND lost.compression = fresh.compression AND lost.state = 'D'
+            $"""
+            SELECT lost.id, fresh.id FROM {database.JsonValues("@ids")}
+            {database.OrderedJoin} chunk fresh ON fresh.id = CAST(j.value AS BIGINT)
+            {database.OrderedJoin} chunk lost ON lost.chunk_hash = fresh.chunk_hash AND lost.compression = fresh.compression AND lost.state = 'D'
             """, transaction))
         {
-            var ids = find.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
+            var ids = find.Bind("@ids", null);
             for (var start = 0; start < freshChunkIds.Count; start += RefsPerStatement)
             {
                 ids.Value = JsonArray(freshChunkIds.Skip(start).Take(RefsPerStatement));
@@ -107,9 +107,9 @@ internal sealed partial class MetadataStore
         {
             return 0;
         }
-        await using var repoint = Command(connection, "UPDATE chunkref SET chunk_id = $fresh WHERE chunk_id = $lost", transaction);
-        var lostId = repoint.Parameters.Add(new SqliteParameter { ParameterName = "$lost" });
-        var freshId = repoint.Parameters.Add(new SqliteParameter { ParameterName = "$fresh" });
+        await using var repoint = Command(connection, "UPDATE chunkref SET chunk_id = @fresh WHERE chunk_id = @lost", transaction);
+        var lostId = repoint.Bind("@lost", null);
+        var freshId = repoint.Bind("@fresh", null);
         foreach (var (lost, fresh) in replacements)
         {
             lostId.Value = lost;

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Vega.Lite.Core.Nix;
 
 namespace Vega.Lite.Metadata;
@@ -17,10 +17,10 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection,
             $$"""
             SELECT n.id, n.nar_size, n.compression FROM nar n
-            WHERE n.nar_hash = $hash AND {{CompleteNar}}
+            WHERE n.nar_hash = @hash AND {{CompleteNar}}
             ORDER BY n.id LIMIT 1
             """);
-        command.Parameters.AddWithValue("$hash", narHash);
+        command.Bind("@hash", narHash);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new ExistingNar(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)) : null;
     }
@@ -33,18 +33,18 @@ internal sealed partial class MetadataStore
     public async Task<RecordedNar> RecordNixUploadAsync(long cacheId, string fileName, NarToRecord? nar, long? existingNarId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await database.BeginRecordingAsync(connection, ct);
         var recorded = nar is not null ? await InsertNarAsync(connection, transaction, nar, ct) : new RecordedNar(existingNarId!.Value, true);
         await using (var upload = Command(connection,
             """
-            INSERT INTO vega_nix_upload (cache_id, file_name, nar_id, created_at) VALUES ($cache, $file, $nar, $now)
+            INSERT INTO vega_nix_upload (cache_id, file_name, nar_id, created_at) VALUES (@cache, @file, @nar, @now)
             ON CONFLICT (cache_id, file_name) DO UPDATE SET nar_id = excluded.nar_id, created_at = excluded.created_at
             """, transaction))
         {
-            upload.Parameters.AddWithValue("$cache", cacheId);
-            upload.Parameters.AddWithValue("$file", fileName);
-            upload.Parameters.AddWithValue("$nar", recorded.NarId);
-            upload.Parameters.AddWithValue("$now", NowSeconds);
+            upload.Bind("@cache", cacheId);
+            upload.Bind("@file", fileName);
+            upload.Bind("@nar", recorded.NarId);
+            upload.Bind("@now", NowSeconds);
             await upload.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -59,10 +59,10 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection,
             $$"""
             SELECT n.id, n.nar_hash, n.nar_size FROM vega_nix_upload u JOIN nar n ON n.id = u.nar_id
-            WHERE u.cache_id = $cache AND u.file_name = $file AND {{CompleteNar}}
+            WHERE u.cache_id = @cache AND u.file_name = @file AND {{CompleteNar}}
             """);
-        command.Parameters.AddWithValue("$cache", cacheId);
-        command.Parameters.AddWithValue("$file", fileName);
+        command.Bind("@cache", cacheId);
+        command.Bind("@file", fileName);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2)) : null;
     }
@@ -72,13 +72,13 @@ internal sealed partial class MetadataStore
     /// hash was recorded meanwhile (a concurrent upload), that one is returned and nothing is written: the caller then
     /// discards its own blobs. Throws <see cref="ChunkCollectedException"/> when a reused chunk was collected meanwhile.
     /// </summary>
-    private async Task<RecordedNar> InsertNarAsync(SqliteConnection connection, SqliteTransaction transaction, NarToRecord nar, CancellationToken ct)
+    private async Task<RecordedNar> InsertNarAsync(DbConnection connection, DbTransaction transaction, NarToRecord nar, CancellationToken ct)
     {
         await using (var existing = Command(connection,
-            $"SELECT n.id FROM nar n WHERE n.nar_hash = $hash AND n.nar_size = $size AND {CompleteNar} ORDER BY n.id LIMIT 1", transaction))
+            $"SELECT n.id FROM nar n WHERE n.nar_hash = @hash AND n.nar_size = @size AND {CompleteNar} ORDER BY n.id LIMIT 1", transaction))
         {
-            existing.Parameters.AddWithValue("$hash", nar.NarHash);
-            existing.Parameters.AddWithValue("$size", nar.NarSize);
+            existing.Bind("@hash", nar.NarHash);
+            existing.Bind("@size", nar.NarSize);
             if (await existing.ExecuteScalarAsync(ct) is long existingId)
             {
                 return new RecordedNar(existingId, UsedExisting: true);
@@ -88,8 +88,8 @@ internal sealed partial class MetadataStore
         if (reused.Count > 0)
         {
             await using var check = Command(connection,
-                "SELECT COUNT(*) FROM chunk WHERE id IN (SELECT value FROM json_each($ids)) AND state = 'V'", transaction);
-            check.Parameters.AddWithValue("$ids", JsonArray(reused));
+                $"SELECT COUNT(*) FROM chunk WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")}) AND state = 'V'", transaction);
+            check.Bind("@ids", JsonArray(reused));
             if ((long)(await check.ExecuteScalarAsync(ct))! != reused.Count)
             {
                 throw new ChunkCollectedException();
@@ -106,15 +106,15 @@ internal sealed partial class MetadataStore
         await using (var insertNar = Command(connection,
             """
             INSERT INTO nar (state, nar_hash, nar_size, compression, num_chunks, holders_count, created_at)
-            VALUES ('V', $hash, $size, $compression, $chunks, 0, $now)
+            VALUES ('V', @hash, @size, @compression, @chunks, 0, @now)
             RETURNING id
             """, transaction))
         {
-            insertNar.Parameters.AddWithValue("$hash", nar.NarHash);
-            insertNar.Parameters.AddWithValue("$size", nar.NarSize);
-            insertNar.Parameters.AddWithValue("$compression", nar.Compression);
-            insertNar.Parameters.AddWithValue("$chunks", nar.Chunks.Count);
-            insertNar.Parameters.AddWithValue("$now", Now);
+            insertNar.Bind("@hash", nar.NarHash);
+            insertNar.Bind("@size", nar.NarSize);
+            insertNar.Bind("@compression", nar.Compression);
+            insertNar.Bind("@chunks", nar.Chunks.Count);
+            insertNar.Bind("@now", Now);
             narId = (long)(await insertNar.ExecuteScalarAsync(ct))!;
         }
         await InsertChunkRefsAsync(connection, transaction, narId, chunkIds, ct);
@@ -130,24 +130,24 @@ internal sealed partial class MetadataStore
 
     /// <summary>
     /// Inserts a row for each new blob of the NAR (once per blob, which a chunk repeated in the NAR shares) and returns
-    /// the chunk id of every position, reused chunks included. SQLite makes the rows from a JSON array, one statement
+    /// the chunk id of every position, reused chunks included. The database makes the rows from a JSON array, one statement
     /// per <see cref="ChunkRowsPerStatement"/> rows instead of one per row.
     /// </summary>
-    private async Task<long[]> InsertNewChunksAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<PlannedChunk> chunks, CancellationToken ct)
+    private async Task<long[]> InsertNewChunksAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<PlannedChunk> chunks, CancellationToken ct)
     {
         var created = new Dictionary<string, long>(StringComparer.Ordinal); // by remote_file_id
         await using (var insert = Command(connection,
-            """
+            $$"""
             INSERT INTO chunk (state, chunk_hash, chunk_size, file_hash, file_size, compression, remote_file, remote_file_id,
                                holders_count, created_at)
-            SELECT 'V', j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
-                   j.value ->> 6, 0, $now
-            FROM json_each($rows) j
+            SELECT 'V', j.value ->> 0, CAST(j.value ->> 1 AS BIGINT), j.value ->> 2, CAST(j.value ->> 3 AS BIGINT), j.value ->> 4,
+                   j.value ->> 5, j.value ->> 6, 0, @now
+            FROM {{database.JsonRows("@rows")}}
             RETURNING id, remote_file_id
             """, transaction))
         {
-            insert.Parameters.AddWithValue("$now", Now);
-            var rows = insert.Parameters.Add(new SqliteParameter { ParameterName = "$rows" });
+            insert.Bind("@now", Now);
+            var rows = insert.Bind("@rows", null);
             var json = new StringBuilder();
             var pending = 0;
             foreach (var chunk in chunks)
@@ -208,22 +208,22 @@ internal sealed partial class MetadataStore
     internal const int RefsPerStatement = 1024;
 
     /// <summary>
-    /// The NAR's chunk list, <paramref name="chunkIds"/> in order: SQLite makes the rows from a JSON array of ids, one
+    /// The NAR's chunk list, <paramref name="chunkIds"/> in order: the database makes the rows from a JSON array of ids, one
     /// statement per <see cref="RefsPerStatement"/> chunks instead of one per chunk (8,192 for a 512 MiB NAR, each with
     /// its reader, bound values and task).
     /// </summary>
-    private async Task InsertChunkRefsAsync(SqliteConnection connection, SqliteTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
+    private async Task InsertChunkRefsAsync(DbConnection connection, DbTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
     {
         // Attic's L1 chunkref also names each chunk's hash and compression (NOT NULL, no default).
         await using var insert = Command(connection, database.ChunkRefCarriesChunk
-            ? """
+            ? $$"""
               INSERT INTO chunkref (nar_id, seq, chunk_id, chunk_hash, compression)
-              SELECT $nar, $first + j.key, j.value, k.chunk_hash, k.compression FROM json_each($ids) j JOIN chunk k ON k.id = j.value
+              SELECT @nar, @first + j.key, k.id, k.chunk_hash, k.compression FROM {{database.JsonValues("@ids")}} JOIN chunk k ON k.id = CAST(j.value AS BIGINT)
               """
-            : "INSERT INTO chunkref (nar_id, seq, chunk_id) SELECT $nar, $first + j.key, j.value FROM json_each($ids) j", transaction);
-        insert.Parameters.AddWithValue("$nar", narId);
-        var first = insert.Parameters.Add(new SqliteParameter { ParameterName = "$first" });
-        var ids = insert.Parameters.Add(new SqliteParameter { ParameterName = "$ids" });
+            : $"INSERT INTO chunkref (nar_id, seq, chunk_id) SELECT @nar, @first + j.key, CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")}", transaction);
+        insert.Bind("@nar", narId);
+        var first = insert.Bind("@first", null);
+        var ids = insert.Bind("@ids", null);
         for (var start = 0; start < chunkIds.Length; start += RefsPerStatement)
         {
             first.Value = start;
@@ -232,15 +232,15 @@ internal sealed partial class MetadataStore
         }
     }
 
-    private async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(SqliteConnection connection, long narId, CancellationToken ct)
+    private async Task<IReadOnlyList<ChunkLocation>> ReadChunkLocationsAsync(DbConnection connection, long narId, CancellationToken ct)
     {
         await using var command = Command(connection,
             """
             SELECT k.id, k.remote_file, k.file_size FROM chunkref r
             LEFT JOIN chunk k ON k.id = r.chunk_id AND k.state = 'V'
-            WHERE r.nar_id = $nar ORDER BY r.seq
+            WHERE r.nar_id = @nar ORDER BY r.seq
             """);
-        command.Parameters.AddWithValue("$nar", narId);
+        command.Bind("@nar", narId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var chunks = new List<ChunkLocation>();
         while (await reader.ReadAsync(ct))

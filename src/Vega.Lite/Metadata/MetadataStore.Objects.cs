@@ -1,16 +1,16 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Vega.Lite.Metadata;
 
 internal sealed partial class MetadataStore
 {
-    /// <summary>SQL: object <c>o</c> with hash <c>$hash</c> in the live cache <c>c</c> named <c>$cache</c>, with its valid NAR <c>n</c>.</summary>
+    /// <summary>SQL: object <c>o</c> with hash <c>@hash</c> in the live cache <c>c</c> named <c>@cache</c>, with its valid NAR <c>n</c>.</summary>
     private const string PathInLiveCache =
         """
         FROM object o
         JOIN cache c ON c.id = o.cache_id
         JOIN nar n ON n.id = o.nar_id
-        WHERE c.name = $cache AND c.deleted_at IS NULL AND o.store_path_hash = $hash AND n.state = 'V'
+        WHERE c.name = @cache AND c.deleted_at IS NULL AND o.store_path_hash = @hash AND n.state = 'V'
         """;
 
     /// <summary>
@@ -26,8 +26,8 @@ internal sealed partial class MetadataStore
                    n.nar_hash, n.nar_size, n.compression, n.id
             {{PathInLiveCache}} AND {{CompleteNar}}
             """);
-        command.Parameters.AddWithValue("$cache", cacheName);
-        command.Parameters.AddWithValue("$hash", storePathHash);
+        command.Bind("@cache", cacheName);
+        command.Bind("@hash", storePathHash);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -60,8 +60,8 @@ internal sealed partial class MetadataStore
             {{PathInLiveCache}}
             """))
         {
-            find.Parameters.AddWithValue("$cache", cacheName);
-            find.Parameters.AddWithValue("$hash", storePathHash);
+            find.Bind("@cache", cacheName);
+            find.Bind("@hash", storePathHash);
             await using var reader = await find.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
@@ -71,10 +71,10 @@ internal sealed partial class MetadataStore
             narId = reader.GetInt64(1);
             compression = reader.GetString(2);
         }
-        await using (var touch = Command(connection, "UPDATE object SET last_accessed_at = $now WHERE id = $id"))
+        await using (var touch = Command(connection, "UPDATE object SET last_accessed_at = @now WHERE id = @id"))
         {
-            touch.Parameters.AddWithValue("$now", Now);
-            touch.Parameters.AddWithValue("$id", objectId);
+            touch.Bind("@now", Now);
+            touch.Bind("@id", objectId);
             await touch.ExecuteNonQueryAsync(ct);
         }
         return new NarChunks(narId, compression, await ReadChunkLocationsAsync(connection, narId, ct));
@@ -87,7 +87,9 @@ internal sealed partial class MetadataStore
     public async Task UpsertObjectAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await UpsertObjectAsync(connection, transaction: null, cacheId, narId, metadata, ct);
+        await using var transaction = await database.BeginRecordingAsync(connection, ct);
+        await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>
@@ -97,7 +99,7 @@ internal sealed partial class MetadataStore
     public async Task<RecordedNar> RecordUploadedPathAsync(long cacheId, NarToRecord nar, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        await using var transaction = await database.BeginRecordingAsync(connection, ct);
         var recorded = await InsertNarAsync(connection, transaction, nar, ct);
         await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
         await transaction.CommitAsync(ct);
@@ -112,10 +114,10 @@ internal sealed partial class MetadataStore
     public async Task<bool> UpsertObjectForCompleteNarAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        await using (var check = Command(connection, $"SELECT COUNT(*) FROM nar n WHERE n.id = $id AND {CompleteNar}", transaction))
+        await using var transaction = await database.BeginRecordingAsync(connection, ct);
+        await using (var check = Command(connection, $"SELECT COUNT(*) FROM nar n WHERE n.id = @id AND {CompleteNar}", transaction))
         {
-            check.Parameters.AddWithValue("$id", narId);
+            check.Bind("@id", narId);
             if ((long)(await check.ExecuteScalarAsync(ct))! == 0)
             {
                 return false;
@@ -130,9 +132,9 @@ internal sealed partial class MetadataStore
     public async Task<bool> DeleteObjectAsync(long cacheId, string storePathHash, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = Command(connection, "DELETE FROM object WHERE cache_id = $cache AND store_path_hash = $hash");
-        command.Parameters.AddWithValue("$cache", cacheId);
-        command.Parameters.AddWithValue("$hash", storePathHash);
+        await using var command = Command(connection, "DELETE FROM object WHERE cache_id = @cache AND store_path_hash = @hash");
+        command.Bind("@cache", cacheId);
+        command.Bind("@hash", storePathHash);
         return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
@@ -146,10 +148,10 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection,
             $$"""
             SELECT o.store_path_hash FROM object o JOIN nar n ON n.id = o.nar_id
-            WHERE o.cache_id = $cache AND o.store_path_hash IN (SELECT value FROM json_each($hashes)) AND {{CompleteNar}}
+            WHERE o.cache_id = @cache AND o.store_path_hash IN (SELECT j.value FROM {{database.JsonValues("@hashes")}}) AND {{CompleteNar}}
             """);
-        command.Parameters.AddWithValue("$cache", cacheId);
-        command.Parameters.AddWithValue("$hashes", JsonColumns.Write(storePathHashes));
+        command.Bind("@cache", cacheId);
+        command.Bind("@hashes", JsonColumns.Write(storePathHashes));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var present = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct))
@@ -160,28 +162,28 @@ internal sealed partial class MetadataStore
     }
 
     private async Task UpsertObjectAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
+        DbConnection connection, DbTransaction transaction, long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var command = Command(connection,
             """
             INSERT INTO object (cache_id, nar_id, store_path_hash, store_path, "references", system, deriver, sigs, ca,
                                 created_at, last_accessed_at, created_by)
-            VALUES ($cache, $nar, $hash, $path, $refs, NULL, $deriver, $sigs, $ca, $now, NULL, $by)
+            VALUES (@cache, @nar, @hash, @path, @refs, NULL, @deriver, @sigs, @ca, @now, NULL, @by)
             ON CONFLICT (cache_id, store_path_hash) DO UPDATE SET
                 nar_id = excluded.nar_id, store_path = excluded.store_path, "references" = excluded."references",
                 system = NULL, deriver = excluded.deriver, sigs = excluded.sigs, ca = excluded.ca,
                 created_at = excluded.created_at, last_accessed_at = NULL, created_by = excluded.created_by
             """, transaction);
-        command.Parameters.AddWithValue("$cache", cacheId);
-        command.Parameters.AddWithValue("$nar", narId);
-        command.Parameters.AddWithValue("$hash", metadata.StorePathHash);
-        command.Parameters.AddWithValue("$path", metadata.StorePath);
-        command.Parameters.AddWithValue("$refs", JsonColumns.Write(metadata.References));
-        command.Parameters.AddWithValue("$deriver", (object?)metadata.Deriver ?? DBNull.Value);
-        command.Parameters.AddWithValue("$sigs", JsonColumns.Write(metadata.Sigs));
-        command.Parameters.AddWithValue("$ca", (object?)metadata.Ca ?? DBNull.Value);
-        command.Parameters.AddWithValue("$now", Now);
-        command.Parameters.AddWithValue("$by", (object?)metadata.CreatedBy ?? DBNull.Value);
+        command.Bind("@cache", cacheId);
+        command.Bind("@nar", narId);
+        command.Bind("@hash", metadata.StorePathHash);
+        command.Bind("@path", metadata.StorePath);
+        command.Bind("@refs", JsonColumns.Write(metadata.References));
+        command.Bind("@deriver", metadata.Deriver);
+        command.Bind("@sigs", JsonColumns.Write(metadata.Sigs));
+        command.Bind("@ca", metadata.Ca);
+        command.Bind("@now", Now);
+        command.Bind("@by", metadata.CreatedBy);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ConcurrentMigrationTests : IDisposable
             {
                 applied.Add(reader.GetString(0));
             }
-            Assert.Equal(SqliteDatabase.MigrationNames, applied);
+            Assert.Equal(VegaMigrations.Names, applied);
         }
     }
 }

@@ -1,0 +1,80 @@
+using System.Data.Common;
+using Vega.Lite.Metadata.Postgres;
+
+namespace Vega.Lite.Metadata;
+
+/// <summary>
+/// The database behind <see cref="MetadataStore"/>: SQLite (<see cref="SqliteDatabase"/>) or PostgreSQL
+/// (<see cref="PostgresDatabase"/>), both in Attic's schema (docs/attic-database.md). Each opens connections, brings
+/// its database to what the server runs on, and supplies the few pieces of SQL the two write differently; every query
+/// is written once, in <see cref="MetadataStore"/>, with <c>@name</c> parameters, which both drivers take.
+/// </summary>
+internal abstract class MetadataDatabase : IDisposable
+{
+    /// <summary>The database a <c>[database] url</c> names: <c>postgres://</c> or <c>postgresql://</c>, else SQLite's.</summary>
+    public static MetadataDatabase For(string url) =>
+        PostgresUrl.IsPostgresUrl(url) ? new PostgresDatabase(url) : new SqliteDatabase(url);
+
+    /// <summary>The database for messages: SQLite's file, PostgreSQL's URL without its password.</summary>
+    public abstract string Description { get; }
+
+    public abstract DbConnection Open();
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Whether <c>chunkref</c> still has Attic L1's <c>chunk_hash</c> and <c>compression</c> (NOT NULL, no default), which every insert must then fill.</summary>
+    public abstract bool ChunkRefCarriesChunk { get; }
+
+    /// <summary>
+    /// Brings the database to what this server runs on (Attic's schema, then Vega.Lite's own <c>vega_</c> tables),
+    /// safely when several processes start at once; returns a line to tell the operator when it converted a database,
+    /// else null.
+    /// </summary>
+    public abstract string? Migrate(RemoteFiles remoteFiles);
+
+    /// <summary>
+    /// For the modes that do not migrate (api-server, the garbage collector): stops with one line unless the database
+    /// is in Attic's schema with Vega.Lite's own tables up to date, saying what to run; writes nothing.
+    /// </summary>
+    public abstract void CheckSchema();
+
+    /// <summary>
+    /// A transaction that records what an upload stored: the NAR, its chunks and the objects that point at reused rows.
+    /// Garbage collection's orphan statements (<see cref="BeginCollectingAsync"/>) never run at the same time as one.
+    /// </summary>
+    public virtual async Task<DbTransaction> BeginRecordingAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(ct);
+
+    /// <summary>A transaction for one of garbage collection's orphan statements (a NAR or chunk nothing refers to), apart from every recording transaction.</summary>
+    public virtual async Task<DbTransaction> BeginCollectingAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(ct);
+
+    /// <summary>
+    /// A FROM-clause item <c>j</c> over the JSON array in <paramref name="parameter"/>: one row per element, with
+    /// <c>j.key</c> its position from 0 and <c>j.value</c> its value as text (cast it for a number).
+    /// </summary>
+    public abstract string JsonValues(string parameter);
+
+    /// <summary>A FROM-clause item <c>j</c> over a JSON array of arrays: <c>j.value ->> n</c> is element n of a row, as text.</summary>
+    public abstract string JsonRows(string parameter);
+
+    /// <summary>SQL for now in unix seconds, on the database's clock (Vega.Lite's own tables keep unix seconds).</summary>
+    public abstract string UnixNow { get; }
+
+    /// <summary>SQL for the time, in the encoding of Attic's time columns, <paramref name="unixSeconds"/> seconds after the epoch.</summary>
+    public abstract string TimeFromUnixSeconds(string unixSeconds);
+
+    /// <summary>A value for a time column of Attic's tables.</summary>
+    public abstract object Time(DateTimeOffset time);
+
+    /// <summary>A join that keeps the order written (SQLite plans <c>CROSS JOIN</c> so; PostgreSQL has no such join with ON).</summary>
+    public abstract string OrderedJoin { get; }
+
+    /// <summary><paramref name="column"/> compared byte by byte, whatever the database's collation.</summary>
+    public abstract string Ordinal(string column);
+
+    /// <summary>Closes the connections this database keeps (PostgreSQL's pool; SQLite's are pooled by the driver).</summary>
+    public virtual void Dispose()
+    {
+    }
+}
