@@ -89,7 +89,7 @@ internal static class ServerHost
         services.AddSingleton(config);
         services.AddSingleton(config.GarbageCollection);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(MetadataDatabase.For(config.Database.Url));
+        services.AddSingleton(_ => MetadataDatabase.For(config.Database.Url)); // made by the container, so disposed with it (its pool)
         services.AddSingleton(RemoteFiles.For(config.Storage));
         services.AddSingleton<MetadataStore>();
         services.AddSingleton<IBlobStorage>(sp => CreateStorage(config.Storage, sp.GetRequiredService<ILoggerFactory>()));

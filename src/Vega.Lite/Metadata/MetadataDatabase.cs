@@ -50,6 +50,14 @@ internal abstract class MetadataDatabase : IDisposable
         await connection.BeginTransactionAsync(ct);
 
     /// <summary>
+    /// Inside a recording transaction, before it looks for a complete NAR with this hash: waits for any other
+    /// transaction recording a NAR with the same hash, so of two uploads of one NAR at once the second finds the first's
+    /// and stores nothing. SQLite's single writer does that already.
+    /// </summary>
+    public virtual Task SerializeNarAsync(DbConnection connection, DbTransaction transaction, string narHash, CancellationToken ct) =>
+        Task.CompletedTask;
+
+    /// <summary>
     /// A FROM-clause item <c>j</c> over the JSON array in <paramref name="parameter"/>: one row per element, with
     /// <c>j.key</c> its position from 0 and <c>j.value</c> its value as text (cast it for a number).
     /// </summary>

@@ -112,6 +112,6 @@ internal sealed partial class MetadataStore
             StoreDir: reader.GetString(4),
             Priority: reader.GetInt32(5),
             UpstreamCacheKeyNames: JsonColumns.Read(reader.GetString(6)),
-            RetentionPeriod: NullableLong(reader, 7));
+            RetentionPeriod: reader.IsDBNull(7) ? null : reader.GetInt32(7)); // integer: PostgreSQL's int4 reads only as Int32
     }
 }

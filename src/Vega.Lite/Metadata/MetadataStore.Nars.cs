@@ -74,6 +74,7 @@ internal sealed partial class MetadataStore
     /// </summary>
     private async Task<RecordedNar> InsertNarAsync(DbConnection connection, DbTransaction transaction, NarToRecord nar, CancellationToken ct)
     {
+        await database.SerializeNarAsync(connection, transaction, nar.NarHash, ct);
         await using (var existing = Command(connection,
             $"SELECT n.id FROM nar n WHERE n.nar_hash = @hash AND n.nar_size = @size AND {CompleteNar} ORDER BY n.id LIMIT 1", transaction))
         {

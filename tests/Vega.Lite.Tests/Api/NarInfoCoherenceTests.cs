@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Vega.Lite.Api;
-using Vega.Lite.Config;
 using Vega.Lite.Metadata;
 
 namespace Vega.Lite.Tests.Api;
@@ -23,7 +21,7 @@ public sealed class NarInfoCoherenceTests : IAsyncLifetime
 
     /// <summary>A metadata store of its own on the server's database, as another process has: its events reach no one here.</summary>
     private MetadataStore OtherProcess() =>
-        new(new SqliteDatabase(_server.Services.GetRequiredService<ServerConfig>().Database.Url), RemoteFiles.Local, TimeProvider.System);
+        new(_server.Database, RemoteFiles.Local, TimeProvider.System);
 
     private static async Task<HttpStatusCode> NarInfoAsync(HttpClient client, TestNar nar)
     {

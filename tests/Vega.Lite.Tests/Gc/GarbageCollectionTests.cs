@@ -220,7 +220,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         Assert.True(await storage.ExistsAsync(elsewhere.KeyFor(0), default));
 
         var stale = (long)Vega.Lite.Ingest.InstanceHeartbeat.Expiry.TotalSeconds + 1;
-        Assert.Equal(1, _server.Scalar($"UPDATE vega_instance SET heartbeat_at = unixepoch() - {stale} WHERE process = '{owner}'; SELECT changes()"));
+        Assert.Equal(1, _server.Execute($"UPDATE vega_instance SET heartbeat_at = {_server.Database.UnixNow} - {stale} WHERE process = '{owner}'"));
         Assert.Equal(1, (await CollectAsync()).AbandonedUploads);
         Assert.False(await storage.ExistsAsync(elsewhere.KeyFor(0), default));
         Assert.Equal(0, Count("vega_upload_lease"));
@@ -234,7 +234,7 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         {
             await Task.Delay(50);
         }
-        Assert.Equal(1, _server.Scalar($"SELECT COUNT(*) FROM vega_instance WHERE process = '{ProcessIdentity.Current}' AND heartbeat_at >= unixepoch() - 10"));
+        Assert.Equal(1, _server.Scalar($"SELECT COUNT(*) FROM vega_instance WHERE process = '{ProcessIdentity.Current}' AND heartbeat_at >= {_server.Database.UnixNow} - 10"));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class NarIngesterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var database = new SqliteDatabase($"sqlite://{_directory}/server.db");
+        var database = MetadataDatabase.For(await PostgresServer.NewDatabaseUrlAsync(_directory));
         database.Migrate(RemoteFiles.Local);
         _metadata = new MetadataStore(database, RemoteFiles.Local, TimeProvider.System);
         _local = new LocalBlobStorage(Path.Combine(_directory, "storage"));

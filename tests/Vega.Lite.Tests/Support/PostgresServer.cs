@@ -132,6 +132,29 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     public string Url(string database) => $"postgres://{User}@127.0.0.1:{Port}/{database}";
 
+    /// <summary>
+    /// Whether this run of a suite keeps the server's metadata on PostgreSQL: <c>VEGA_LITE_TEST_DATABASE=postgres</c>
+    /// (tests/run-all.sh runs the in-process and end-to-end suites once on SQLite and once so).
+    /// </summary>
+    public static bool Selected => Environment.GetEnvironmentVariable("VEGA_LITE_TEST_DATABASE") == "postgres";
+
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(async () =>
+    {
+        var server = await StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().Wait(StopLimit + StopLimit);
+        return server;
+    });
+
+    /// <summary>One server for the whole test process, started on first use and stopped when the process exits.</summary>
+    public static Task<PostgresServer> SharedAsync() => SharedServer.Value;
+
+    /// <summary>A new database on the shared server, for one server under test.</summary>
+    public static async Task<string> NewSharedDatabaseAsync() => await (await SharedAsync()).CreateDatabaseAsync();
+
+    /// <summary>The database URL for one server under test: a new database on the shared server when <see cref="Selected"/>, else SQLite's file in <paramref name="directory"/>.</summary>
+    public static async Task<string> NewDatabaseUrlAsync(string directory) =>
+        Selected ? await NewSharedDatabaseAsync() : $"sqlite://{directory}/server.db";
+
     public async ValueTask DisposeAsync()
     {
         await StopProcessAsync();
@@ -206,6 +229,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
                      "-c", "fsync=off",
                      "-c", "synchronous_commit=off",
                      "-c", "full_page_writes=off",
+                     // Many servers under test at once, each with a pool of its own (PostgresUrl.MaxPoolSize).
+                     "-c", "max_connections=400",
                  })
         {
             info.ArgumentList.Add(arg);

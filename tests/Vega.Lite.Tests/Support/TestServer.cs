@@ -14,7 +14,7 @@ using Vega.Lite.Metadata;
 namespace Vega.Lite.Tests.Support;
 
 /// <summary>
-/// The real server (Kestrel, SQLite, local storage unless told otherwise) on 127.0.0.1 with a free port and a
+/// The real server (Kestrel, SQLite or PostgreSQL, local storage unless told otherwise) on 127.0.0.1 with a free port and a
 /// private directory; tokens are minted with its own HS256 key.
 /// </summary>
 public sealed class TestServer : IAsyncDisposable
@@ -22,13 +22,20 @@ public sealed class TestServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly JwtKey _key;
 
-    private TestServer(WebApplication app, string directory, JwtKey key, Uri address)
+    private TestServer(WebApplication app, string directory, JwtKey key, Uri address, string databaseUrl)
     {
         _app = app;
         Directory = directory;
         _key = key;
         Address = address;
+        DatabaseUrl = databaseUrl;
     }
+
+    /// <summary>SQLite in the private directory, or a database of its own on PostgreSQL (<see cref="PostgresServer.Selected"/>).</summary>
+    public string DatabaseUrl { get; }
+
+    /// <summary>The server's database, for SQL that the two write differently (<see cref="MetadataDatabase.UnixNow"/>).</summary>
+    internal MetadataDatabase Database => Services.GetRequiredService<MetadataDatabase>();
 
     public string Directory { get; }
     public Uri Address { get; }
@@ -48,11 +55,12 @@ public sealed class TestServer : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "vega-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var secret = RandomNumberGenerator.GetBytes(32);
+        var databaseUrl = await PostgresServer.NewDatabaseUrlAsync(directory);
         var toml = $"""
             listen = "127.0.0.1:0"
             {extraToml}
             [database]
-            url = "sqlite://{directory}/server.db"
+            url = "{databaseUrl}"
             {storageToml ?? $"[storage]\ntype = \"local\"\npath = \"{directory}/storage\""}
             [compression]
             type = "zstd"
@@ -61,11 +69,14 @@ public sealed class TestServer : IAsyncDisposable
             token-hs256-secret-base64 = "{Convert.ToBase64String(secret)}"
             """;
         var config = ConfigReader.Read(toml, "test.toml", _ => null);
-        new SqliteDatabase(config.Database.Url).Migrate(RemoteFiles.For(config.Storage));
+        using (var database = MetadataDatabase.For(config.Database.Url))
+        {
+            database.Migrate(RemoteFiles.For(config.Storage));
+        }
         var app = ServerHost.Build(config, null, LogLevel.Warning);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestServer(app, directory, JwtKey.Hs256(secret), new Uri(address));
+        return new TestServer(app, directory, JwtKey.Hs256(secret), new Uri(address), databaseUrl);
     }
 
     /// <summary>A token with the given bits on the given pattern (several patterns: in order).</summary>
@@ -115,14 +126,23 @@ public sealed class TestServer : IAsyncDisposable
         using var connection = OpenDatabase();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A statement straight on the server's metadata database; returns the rows it changed.</summary>
+    public int Execute(string sql)
+    {
+        using var connection = OpenDatabase();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteNonQuery();
     }
 
     /// <summary>The blob keys of a path's NAR, in order.</summary>
     public string[] ChunkKeys(string storePathHash) =>
         Rows(
             $"""
-            SELECT k.remote_file ->> '$.Local.name' FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
+            SELECT SUBSTR(k.remote_file_id, 7) FROM object o JOIN chunkref r ON r.nar_id = o.nar_id JOIN chunk k ON k.id = r.chunk_id
             WHERE o.store_path_hash = '{storePathHash}' ORDER BY r.seq
             """).Select(r => r[0]).ToArray();
 
@@ -144,9 +164,11 @@ public sealed class TestServer : IAsyncDisposable
         return rows;
     }
 
-    private Microsoft.Data.Sqlite.SqliteConnection OpenDatabase()
+    private System.Data.Common.DbConnection OpenDatabase()
     {
-        var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Directory, "server.db")}");
+        System.Data.Common.DbConnection connection = PostgresServer.Selected
+            ? new Npgsql.NpgsqlConnection(Vega.Lite.Metadata.Postgres.PostgresUrl.ToConnectionString(DatabaseUrl))
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Directory, "server.db")}");
         connection.Open();
         return connection;
     }
@@ -158,6 +180,7 @@ public sealed class TestServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

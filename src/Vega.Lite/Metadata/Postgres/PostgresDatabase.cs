@@ -16,6 +16,9 @@ internal sealed class PostgresDatabase : MetadataDatabase
     private const string RecordingLock = "1449617505, 1";
     private const string MigrationLock = "1449617505, 2";
 
+    /// <summary>The first half of the per-NAR-hash lock; the second is <c>hashtext</c> of the hash (a collision only makes two NARs take turns).</summary>
+    private const int NarHashLockClass = 1449617506;
+
     /// <summary>Every table of the schema the connection works in (the URL's <c>options=-csearch_path=…</c>, else <c>public</c>).</summary>
     public const string TablesQuery =
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'";
@@ -102,6 +105,15 @@ internal sealed class PostgresDatabase : MetadataDatabase
 
     public override async Task<DbTransaction> BeginCollectingAsync(DbConnection connection, CancellationToken ct) =>
         await BeginLockedAsync(connection, $"SELECT pg_advisory_xact_lock({RecordingLock})", ct);
+
+    public override async Task SerializeNarAsync(DbConnection connection, DbTransaction transaction, string narHash, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT pg_advisory_xact_lock({NarHashLockClass}, hashtext(@hash))";
+        command.Bind("@hash", narHash);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 
     private static async Task<DbTransaction> BeginLockedAsync(DbConnection connection, string lockSql, CancellationToken ct)
     {
