@@ -2,7 +2,8 @@
 # The whole test suite: lint the shell scripts and the Dockerfile, build with warnings as errors, publish the Native
 # AOT binary and check that it is one static file, check the Docker image's build step and runtime contract without an
 # engine, check the NixOS module and the Nix files (tests/nix), then run the unit,
-# in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix).
+# in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix), on SQLite and again on
+# PostgreSQL.
 # Prints one closing line "N passed, N failed, N skipped" and exits non-zero if anything failed or was skipped (the
 # prerequisites are installed first, so a skip means a broken environment, not an optional part); the lint, the Docker
 # and the Nix checks count as one test each there. A failing lint does not stop the tests.
@@ -56,6 +57,15 @@ for project in tests/Vega.Lite.Core.Tests tests/Vega.Lite.Tests tests/e2e; do
   name=$(basename "$project")
   echo "== test $project"
   dotnet test "$project" -c Release --no-build --nologo -v quiet \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+# The same suites with the server's metadata on PostgreSQL (a real PostgreSQL 15 the tests start on 127.0.0.1), as
+# Attic's integration test runs on both; the e2e classes that read the SQLite file itself carry Trait Database=sqlite.
+for project in tests/Vega.Lite.Tests tests/e2e; do
+  name=$(basename "$project")-postgres
+  echo "== test $project on PostgreSQL"
+  VEGA_LITE_TEST_DATABASE=postgres dotnet test "$project" -c Release --no-build --nologo -v quiet --filter "Database!=sqlite" \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
 

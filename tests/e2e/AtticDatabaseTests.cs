@@ -10,6 +10,7 @@ namespace Vega.Lite.E2E;
 /// that do not migrate (api-server, the garbage collector) stop with one line saying to run db-migrations first, and
 /// leave the file byte for byte as it was. It used to exit with a stack trace ("table cache already exists").
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class AtticDatabaseTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vega-e2e-attic-db-" + Guid.NewGuid().ToString("N")[..8]);

@@ -12,6 +12,7 @@ namespace Vega.Lite.E2E;
 /// substitutes the whole closure from it with only the cache's original key trusted, and what the attic client and
 /// <c>nix copy --to</c> then push lands in Attic's own encodings, so the database stays one that atticd can read.
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed partial class AtticDeploymentTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vega-e2e-attic-deploy-" + Guid.NewGuid().ToString("N")[..8]);

@@ -11,6 +11,7 @@ namespace Vega.Lite.E2E;
 /// value encodings, and its storage gives back every NAR. The checks read the files with SQL and the xz/zstd tools,
 /// not through the fixture's return values.
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed partial class AtticFixtureTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vega-e2e-attic-fixture-" + Guid.NewGuid().ToString("N")[..8]);

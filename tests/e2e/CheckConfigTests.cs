@@ -8,6 +8,7 @@ namespace Vega.Lite.E2E;
 /// <c>--mode check-config</c> of the published binary says what it finds of the database and the storage, without
 /// creating or changing either (issue 15, item 4); an absent or unreachable one is said, not an error.
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class CheckConfigTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "vega-e2e-check-" + Guid.NewGuid().ToString("N")[..8]);

@@ -14,6 +14,7 @@ namespace Vega.Lite.E2E;
 /// to the local path's NAR and matching its NarHash) or absent (404, reported missing), never half; then a GC pass on
 /// the stopped server must leave no orphan blob, lease or temporary file.
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself (Hostile/StorageState): not in the PostgreSQL pass
 public sealed class CrashSafetyRepeatedTests(ITestOutputHelper output)
 {
     private const int Rounds = 20;

@@ -81,6 +81,10 @@ public sealed class CrashSafetyTests
             var pushes = await Task.WhenAll(clients.Select(c => c.PushAsync("busy", [closure.Top])));
             Assert.All(pushes, p => Assert.Equal(closure.Paths.Count, p.Candidates.Count));
         }
+        catch (AtticApiException e)
+        {
+            throw new InvalidOperationException(e.Message + "\n--- server\n" + server.Log, e);
+        }
         finally
         {
             clients.ForEach(c => c.Dispose());

@@ -6,6 +6,7 @@ using Vega.Lite.E2E.Support;
 namespace Vega.Lite.E2E;
 
 /// <summary>Attic's first start: no configuration anywhere, and the server sets itself up and prints a usable token.</summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed partial class FirstStartTests
 {
     [Fact]

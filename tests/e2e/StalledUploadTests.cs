@@ -10,6 +10,7 @@ namespace Vega.Lite.E2E;
 /// connection closed within the idle timeout and leaves no lease, blob or row; a slow but moving one completes. The
 /// trickle is above Kestrel's own default minimum (240 bytes/s), which never cut any of these.
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class StalledUploadTests
 {
     private const int IdleSeconds = 3;

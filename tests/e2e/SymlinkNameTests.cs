@@ -44,13 +44,13 @@ public sealed class SymlinkNameTests : IDisposable
         var ok = await Processes.RunAsync(atticd, ["--mode", "check-config", "-f", config], env);
         Assert.True(ok.ExitCode == 0, ok.Describe("atticd --mode check-config"));
 
-        // check-config accepts PostgreSQL URLs (the module checks such configs); serving on one is a clear error, not a crash.
+        // check-config accepts PostgreSQL URLs (the module checks such configs); serving on one that is not there is a clear error, not a crash.
         var postgres = new Dictionary<string, string>(env) { ["ATTIC_SERVER_DATABASE_URL"] = "postgresql:///attic?host=/run/postgresql" };
         var checkedPostgres = await Processes.RunAsync(atticd, ["--mode", "check-config", "-f", config], postgres);
         Assert.True(checkedPostgres.ExitCode == 0, checkedPostgres.Describe("atticd --mode check-config"));
         var served = await Processes.RunAsync(atticd, ["-f", config, "-l", "127.0.0.1:0"], postgres);
         Assert.Equal(1, served.ExitCode);
-        Assert.Contains("only sqlite:// URLs are supported", served.Stderr);
+        Assert.Contains("database postgresql:///attic?host=/run/postgresql cannot be reached", served.Stderr);
         Assert.DoesNotContain("   at ", served.Stderr);
 
         File.WriteAllText(config, "bogus-key = 1\n", Encoding.UTF8);

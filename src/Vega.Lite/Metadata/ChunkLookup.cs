@@ -4,29 +4,45 @@ using Vega.Lite.Core.Nix;
 namespace Vega.Lite.Metadata;
 
 /// <summary>
-/// One NAR ingest's lookups of stored chunks by content hash, on one connection and one prepared statement for all of
-/// its chunks, since a NAR has thousands. Thread-safe: chunks are looked up from several threads, one at a time, as
-/// the database runs one statement per connection at a time anyway.
+/// One NAR ingest's lookups of stored chunks by content hash, since a NAR has thousands. On SQLite, whose connections
+/// are not a bounded pool, one connection and one prepared statement serve all of them; on PostgreSQL each lookup
+/// borrows a connection from the pool and gives it back, so that uploads in flight never hold the connections their
+/// own recording transactions wait for (<see cref="MetadataDatabase.HoldsConnectionsFreely"/>). Thread-safe: chunks
+/// are looked up from several threads, one at a time.
 /// </summary>
 internal sealed class ChunkLookup : IDisposable
 {
-    private readonly DbConnection _connection;
-    private readonly DbCommand _command;
-    private readonly DbParameter _hash;
+    private const string Sql =
+        """
+        SELECT id, file_size FROM chunk
+        WHERE chunk_hash = @hash AND compression = @compression AND state = 'V' AND file_size IS NOT NULL
+        ORDER BY id LIMIT 1
+        """;
+
+    private readonly MetadataDatabase _database;
+    private readonly string _compression;
+    private readonly (DbConnection Connection, DbCommand Command, DbParameter Hash)? _held;
     private readonly Lock _gate = new();
 
-    public ChunkLookup(DbConnection connection, string compression)
+    public ChunkLookup(MetadataDatabase database, string compression)
     {
-        _connection = connection;
-        _command = connection.CreateCommand();
-        _command.CommandText =
-            """
-            SELECT id, file_size FROM chunk
-            WHERE chunk_hash = @hash AND compression = @compression AND state = 'V' AND file_size IS NOT NULL
-            ORDER BY id LIMIT 1
-            """;
-        _hash = _command.Bind("@hash", "");
-        _command.Bind("@compression", compression);
+        _database = database;
+        _compression = compression;
+        if (database.HoldsConnectionsFreely)
+        {
+            var connection = database.Open();
+            var (command, hash) = Prepare(connection);
+            _held = (connection, command, hash);
+        }
+    }
+
+    private (DbCommand Command, DbParameter Hash) Prepare(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Sql;
+        var hash = command.Bind("@hash", "");
+        command.Bind("@compression", _compression);
+        return (command, hash);
     }
 
     /// <summary>
@@ -36,17 +52,35 @@ internal sealed class ChunkLookup : IDisposable
     public ExistingChunk? Find(NixHash chunkHash)
     {
         var text = chunkHash.ToHexString();
+        if (_held is not { } held)
+        {
+            using var connection = _database.Open();
+            var (command, hash) = Prepare(connection);
+            using (command)
+            {
+                hash.Value = text;
+                return Read(command);
+            }
+        }
         lock (_gate)
         {
-            _hash.Value = text;
-            using var reader = _command.ExecuteReader();
-            return reader.Read() ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
+            held.Hash.Value = text;
+            return Read(held.Command);
         }
+    }
+
+    private static ExistingChunk? Read(DbCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
     public void Dispose()
     {
-        _command.Dispose();
-        _connection.Dispose();
+        if (_held is { } held)
+        {
+            held.Command.Dispose();
+            held.Connection.Dispose();
+        }
     }
 }

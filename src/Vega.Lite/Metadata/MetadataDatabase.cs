@@ -22,8 +22,24 @@ internal abstract class MetadataDatabase : IDisposable
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
 
-    /// <summary>Whether <c>chunkref</c> still has Attic L1's <c>chunk_hash</c> and <c>compression</c> (NOT NULL, no default), which every insert must then fill.</summary>
-    public abstract bool ChunkRefCarriesChunk { get; }
+    /// <summary>
+    /// Whether a connection may be held for as long as an upload runs: SQLite's cost a file handle each, PostgreSQL's
+    /// come from a bounded pool (<see cref="Postgres.PostgresUrl.MaxPoolSize"/>), which uploads holding them would drain.
+    /// </summary>
+    public abstract bool HoldsConnectionsFreely { get; }
+
+    private bool? _chunkRefCarriesChunk;
+
+    /// <summary>
+    /// Whether <c>chunkref</c> still has Attic L1's <c>chunk_hash</c> and <c>compression</c> (NOT NULL, no default),
+    /// which every insert must then fill. Read once, on the caller's connection: a transaction that opened a second
+    /// connection for it could wait for ever on a pool its peers hold.
+    /// </summary>
+    public bool ChunkRefCarriesChunk(DbConnection connection, DbTransaction? transaction) =>
+        _chunkRefCarriesChunk ??= DatabaseInspection.ReadColumns(connection, ColumnsQuery, "chunkref", transaction).Contains("chunk_hash");
+
+    /// <summary>SQL for a table's column names; <c>{0}</c> is the table's name.</summary>
+    protected abstract string ColumnsQuery { get; }
 
     /// <summary>
     /// Brings the database to what this server runs on (Attic's schema, then Vega.Lite's own <c>vega_</c> tables),

@@ -5,7 +5,7 @@ namespace Vega.Lite.Metadata;
 internal sealed partial class MetadataStore
 {
     /// <summary>Lookups of valid chunks by content hash (one NAR's, or a whole NAR's own), on a connection of their own until disposed.</summary>
-    public ChunkLookup OpenChunkLookup(string compression) => new(database.Open(), compression);
+    public ChunkLookup OpenChunkLookup(string compression) => new(database, compression);
 
     /// <summary>
     /// Records an upload's claim on the blobs it is about to write, before the first one exists, and beats the owner's

@@ -216,7 +216,7 @@ internal sealed partial class MetadataStore
     private async Task InsertChunkRefsAsync(DbConnection connection, DbTransaction transaction, long narId, long[] chunkIds, CancellationToken ct)
     {
         // Attic's L1 chunkref also names each chunk's hash and compression (NOT NULL, no default).
-        await using var insert = Command(connection, database.ChunkRefCarriesChunk
+        await using var insert = Command(connection, database.ChunkRefCarriesChunk(connection, transaction)
             ? $$"""
               INSERT INTO chunkref (nar_id, seq, chunk_id, chunk_hash, compression)
               SELECT @nar, @first + j.key, k.id, k.chunk_hash, k.compression FROM {{database.JsonValues("@ids")}} JOIN chunk k ON k.id = CAST(j.value AS BIGINT)

@@ -13,13 +13,12 @@ internal sealed class SqliteDatabase : MetadataDatabase
 {
     private readonly string _connectionString;
     private readonly string _path;
-    private readonly Lazy<bool> _chunkRefCarriesChunk;
 
     /// <summary>Every table but SQLite's own, for <see cref="DatabaseInspection"/>.</summary>
     public const string TablesQuery = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
     /// <summary>A table's columns; <c>{0}</c> is the table's name.</summary>
-    public const string ColumnsQuery = "SELECT name FROM pragma_table_info('{0}')";
+    public const string Columns = "SELECT name FROM pragma_table_info('{0}')";
 
     public SqliteDatabase(string databaseUrl)
     {
@@ -42,11 +41,6 @@ internal sealed class SqliteDatabase : MetadataDatabase
             DefaultTimeout = 30,
             Pooling = true,
         }.ToString();
-        _chunkRefCarriesChunk = new Lazy<bool>(() =>
-        {
-            using var connection = Open();
-            return DatabaseInspection.ReadColumns(connection, ColumnsQuery, "chunkref").Contains("chunk_hash");
-        });
     }
 
     public override string Description => _path;
@@ -109,7 +103,9 @@ internal sealed class SqliteDatabase : MetadataDatabase
         }
     }
 
-    public override bool ChunkRefCarriesChunk => _chunkRefCarriesChunk.Value;
+    protected override string ColumnsQuery => Columns;
+
+    public override bool HoldsConnectionsFreely => true;
 
     /// <summary>
     /// After checking what the database is (<see cref="DatabaseInspection"/>):

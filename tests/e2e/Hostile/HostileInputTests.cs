@@ -4,6 +4,7 @@ namespace Vega.Lite.E2E.Hostile;
 /// The hostile-input suite (issue 14) against the published binary, HS256 configuration: each generated case is its own
 /// test, named after the case; all share one server (see <see cref="HostileServer"/>).
 /// </summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class HostileInputTests(Hs256HostileServer server) : IClassFixture<Hs256HostileServer>
 {
     public static IEnumerable<object[]> Cases => HostileCases.For(rs256: false).Keys.Select(name => new object[] { name });
@@ -14,6 +15,7 @@ public sealed class HostileInputTests(Hs256HostileServer server) : IClassFixture
 }
 
 /// <summary>The token cases against a server configured with an RS256 key (key confusion, RS-specific algorithms).</summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class HostileRs256TokenTests(Rs256HostileServer server) : IClassFixture<Rs256HostileServer>
 {
     public static IEnumerable<object[]> Cases => HostileCases.For(rs256: true).Keys.Select(name => new object[] { name });
@@ -24,6 +26,7 @@ public sealed class HostileRs256TokenTests(Rs256HostileServer server) : IClassFi
 }
 
 /// <summary>The suite's size and spread, so it cannot shrink unnoticed below the 1,000 cases issue 14 asks for.</summary>
+[Trait("Database", "sqlite")] // reads the SQLite file itself: not in the PostgreSQL pass (tests/run-all.sh)
 public sealed class HostileSuiteSizeTests
 {
     [Fact]

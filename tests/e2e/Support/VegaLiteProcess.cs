@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Vega.Lite.Tests.Support;
 
 namespace Vega.Lite.E2E.Support;
 
@@ -34,7 +35,8 @@ public sealed class VegaLiteProcess : IAsyncDisposable
                 "VEGA_LITE_BIN must name the published AOT binary (tests/run-all.sh publishes it and sets this)");
 
     /// <summary>
-    /// A config for a fresh data directory: HS256 key, SQLite and local storage inside it, or the
+    /// A config for a fresh data directory: HS256 key, SQLite (or a new PostgreSQL database when
+    /// <see cref="PostgresServer.Selected"/>) and local storage inside it, or the
     /// <paramref name="storageToml"/> section (with its own <c>[storage]</c> header) in place of local storage.
     /// </summary>
     public static string WriteConfig(string directory, string extraToml = "", string? storageToml = null)
@@ -42,12 +44,15 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         var path = Path.Combine(directory, "server.toml");
+        var database = PostgresServer.Selected
+            ? PostgresServer.NewSharedDatabaseAsync().GetAwaiter().GetResult() // a database of its own on the shared server
+            : $"sqlite://{directory}/server.db?mode=rwc";
         File.WriteAllText(path,
             $"""
             listen = "127.0.0.1:0"
             {extraToml}
             [database]
-            url = "sqlite://{directory}/server.db?mode=rwc"
+            url = "{database}"
             {storageToml ?? $"[storage]\ntype = \"local\"\npath = \"{directory}/storage\""}
             [jwt.signing]
             token-hs256-secret-base64 = "{secret}"

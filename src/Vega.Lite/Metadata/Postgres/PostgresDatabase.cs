@@ -24,21 +24,15 @@ internal sealed class PostgresDatabase : MetadataDatabase
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'";
 
     /// <summary>A table's columns; <c>{0}</c> is the table's name.</summary>
-    public const string ColumnsQuery =
+    public const string Columns =
         "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{0}'";
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly Lazy<bool> _chunkRefCarriesChunk;
 
     public PostgresDatabase(string url)
     {
         Description = PostgresUrl.Redact(url);
         _dataSource = PostgresUrl.CreateDataSource(url);
-        _chunkRefCarriesChunk = new Lazy<bool>(() =>
-        {
-            using var connection = Open();
-            return DatabaseInspection.ReadColumns(connection, ColumnsQuery, "chunkref").Contains("chunk_hash");
-        });
     }
 
     public override string Description { get; }
@@ -47,7 +41,9 @@ internal sealed class PostgresDatabase : MetadataDatabase
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
-    public override bool ChunkRefCarriesChunk => _chunkRefCarriesChunk.Value;
+    protected override string ColumnsQuery => Columns;
+
+    public override bool HoldsConnectionsFreely => false;
 
     public override void CheckSchema()
     {
