@@ -126,6 +126,20 @@ public sealed partial class PostgresServer : IAsyncDisposable
         return Url(name);
     }
 
+    /// <summary>
+    /// Rows of <paramref name="sql"/> in the database a URL of <see cref="Url"/> names, through psql: one line per row,
+    /// columns joined by <c>|</c>, NULL as <c>NULL</c>. A failing statement throws with psql's message.
+    /// </summary>
+    public async Task<List<string>> QueryAsync(string databaseUrl, string sql)
+    {
+        var database = databaseUrl[(databaseUrl.LastIndexOf('/') + 1)..];
+        var output = await RunAsync(Path.Combine(BinDirectory, "psql"),
+            ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-P", "null=NULL", "-h", "127.0.0.1",
+             "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", User, "-d", database, "-c", sql],
+            StartLimit, asPostgres: false, Directory);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
     /// <summary>A new database with a name of its own (<c>PREFIX_N</c>), for one test.</summary>
     public Task<string> CreateDatabaseAsync() =>
         CreateDatabaseAsync($"test_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..8]}");
@@ -295,7 +309,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         return info;
     }
 
-    private static async Task RunAsync(string program, string[] args, TimeSpan limit, bool asPostgres, string workingDirectory)
+    private static async Task<string> RunAsync(string program, string[] args, TimeSpan limit, bool asPostgres, string workingDirectory)
     {
         var info = Start(program, asPostgres, workingDirectory);
         foreach (var arg in args)
@@ -320,6 +334,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             throw new InvalidOperationException(
                 $"{Path.GetFileName(program)} {string.Join(' ', args)}{how} exited with {process.ExitCode}:\n{await stdout}{await stderr}");
         }
+        return await stdout;
     }
 
     private static void DeleteDirectory(string directory)

@@ -39,14 +39,14 @@ public sealed class VegaLiteProcess : IAsyncDisposable
     /// <see cref="PostgresServer.Selected"/>) and local storage inside it, or the
     /// <paramref name="storageToml"/> section (with its own <c>[storage]</c> header) in place of local storage.
     /// </summary>
-    public static string WriteConfig(string directory, string extraToml = "", string? storageToml = null)
+    public static string WriteConfig(string directory, string extraToml = "", string? storageToml = null, string? databaseUrl = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         var path = Path.Combine(directory, "server.toml");
-        var database = PostgresServer.Selected
+        var database = databaseUrl ?? (PostgresServer.Selected
             ? PostgresServer.NewSharedDatabaseAsync().GetAwaiter().GetResult() // a database of its own on the shared server
-            : $"sqlite://{directory}/server.db?mode=rwc";
+            : $"sqlite://{directory}/server.db?mode=rwc");
         File.WriteAllText(path,
             $"""
             listen = "127.0.0.1:0"
