@@ -44,7 +44,7 @@ internal static class ServerHost
         var services = builder.Services;
         services.AddSingleton<CacheDirectory>();
         services.AddSingleton<NarInfoCache>();
-        services.AddHostedService<NarInfoCoherence>();
+        services.AddHostedService<CacheCoherence>();
         services.AddHostedService<InstanceHeartbeat>();
         services.AddSingleton<TokenAuthority>(sp =>
             new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));

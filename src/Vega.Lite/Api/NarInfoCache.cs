@@ -8,11 +8,18 @@ namespace Vega.Lite.Api;
 /// Rendered, signed narinfo bytes per (cache, store path hash): rendered and signed once, then served from memory.
 /// A miss is remembered too (as an empty body), so probing for absent paths costs no query. Dropped for one path
 /// on upload, for a whole cache when its key or settings change, for every cache when paths expire or a NAR loses a
-/// chunk or is repaired, in this process or another (<see cref="NarInfoCoherence"/>); bounded per cache.
+/// chunk or is repaired, in this process or another (<see cref="CacheCoherence"/>); bounded per cache. Entries also
+/// age out (<see cref="HitLifetime"/>, <see cref="MissLifetime"/>), a safety net for a change no process reported: an
+/// atticd writing the same database, a notification lost with its connection.
 /// </summary>
 internal sealed class NarInfoCache
 {
     private const int MaxEntriesPerCache = 200_000;
+
+    public static readonly TimeSpan HitLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>Shorter: a path pushed where no notification reaches this process must not stay absent for long.</summary>
+    public static readonly TimeSpan MissLifetime = TimeSpan.FromSeconds(15);
 
     private readonly ConcurrentDictionary<string, BoundedCache<string, byte[]>> _byCache = new(StringComparer.Ordinal);
 
@@ -33,9 +40,18 @@ internal sealed class NarInfoCache
     public long Generation(string cacheName) => Entries(cacheName).Generation;
 
     public void Store(string cacheName, string storePathHash, byte[] body, long generation) =>
-        Entries(cacheName).Store(storePathHash, body, generation);
+        Entries(cacheName).Store(storePathHash, body, generation, body.Length == 0 ? MissLifetime : HitLifetime);
 
     public void Invalidate(string cacheName, string storePathHash) => Entries(cacheName).Remove(storePathHash);
+
+    /// <summary>Drops the path in every cache: for a change reported by store path hash alone.</summary>
+    public void InvalidatePath(string storePathHash)
+    {
+        foreach (var entries in _byCache.Values)
+        {
+            entries.Remove(storePathHash);
+        }
+    }
 
     /// <summary>Empties the cache's entries; they stay allocated, so that a lookup racing this one cannot store.</summary>
     public void InvalidateCache(string cacheName) => Entries(cacheName).Clear();

@@ -7,9 +7,10 @@ namespace Vega.Lite.Gc;
 
 /// <summary>What one pass removed.</summary>
 /// <param name="LostChunks">Chunks whose blob the pass found missing and recorded lost (<c>check-blobs</c>).</param>
-internal sealed record GcReport(int Objects, int Nars, int Chunks, int AbandonedUploads, int LostChunks = 0)
+/// <param name="Skipped">Another process had the turn (<see cref="MetadataDatabase.TryTakeCollectorTurnAsync"/>): nothing was done.</param>
+internal sealed record GcReport(int Objects, int Nars, int Chunks, int AbandonedUploads, int LostChunks = 0, bool Skipped = false)
 {
-    public override string ToString() =>
+    public override string ToString() => Skipped ? "skipped, another process is collecting garbage on this database" :
         $"{Objects} objects, {Nars} NARs, {Chunks} chunks and {AbandonedUploads} abandoned uploads removed" +
         (LostChunks > 0 ? $"; {LostChunks} chunks found lost, their paths count as missing until pushed again" : "");
 }
@@ -17,9 +18,11 @@ internal sealed record GcReport(int Objects, int Nars, int Chunks, int Abandoned
 /// <summary>
 /// One garbage-collection pass (docs/attic-api.md §7): expired objects, then NARs nothing refers to, then chunks no NAR
 /// refers to and their blobs, then the blobs of uploads whose process died. A blob that is already gone counts as
-/// deleted (Attic #361); chunk rows are paged through, so a pass finishes whatever their number.
+/// deleted (Attic #361); chunk rows are paged through, so a pass finishes whatever their number. One process at a time
+/// collects on a database (replicas each run the loop; the others skip their pass while one has the turn).
 /// </summary>
-internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage storage, GarbageCollectionConfig config, ILogger<GarbageCollector> log)
+internal sealed class GarbageCollector(
+    MetadataStore metadata, MetadataDatabase database, IBlobStorage storage, GarbageCollectionConfig config, ILogger<GarbageCollector> log)
 {
     private const int PageSize = 500;
     private const int ParallelDeletes = 20;
@@ -29,6 +32,13 @@ internal sealed class GarbageCollector(MetadataStore metadata, IBlobStorage stor
 
     public async Task<GcReport> RunOnceAsync(CancellationToken ct)
     {
+        await using var turn = await database.TryTakeCollectorTurnAsync(ct);
+        if (turn is null)
+        {
+            var skipped = new GcReport(0, 0, 0, 0, Skipped: true);
+            log.LogInformation("Garbage collection: {Report}", skipped);
+            return skipped;
+        }
         var objects = await metadata.DeleteExpiredObjectsAsync((long)config.DefaultRetentionPeriod.TotalSeconds, ct);
         var nars = await metadata.DeleteOrphanNarsAsync(ct);
         await metadata.MarkOrphanChunksAsync(ct);

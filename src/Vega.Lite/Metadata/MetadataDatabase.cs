@@ -73,6 +73,44 @@ internal abstract class MetadataDatabase : IDisposable
     public virtual Task SerializeNarAsync(DbConnection connection, DbTransaction transaction, string narHash, CancellationToken ct) =>
         Task.CompletedTask;
 
+    /// <summary>How often a server looks for changes it cannot be told of (SQLite's counter; a broken listener's retry).</summary>
+    public static readonly TimeSpan ChangePollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Inside a writing transaction: tells every server process on this database what it changed, once it commits
+    /// (<see cref="CacheChange"/>). Every change but one path's also moves <c>vega_invalidation.generation</c>, which
+    /// is all SQLite has (one host, no channel: <see cref="WatchChangesAsync"/> polls it); a path pushed by another
+    /// process on SQLite is seen when the held miss ages out (<c>Api/NarInfoCache.cs</c>).
+    /// </summary>
+    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, CacheChange change, CancellationToken ct)
+    {
+        if (change.Kind != CacheChangeKind.Path)
+        {
+            await using var bump = connection.CreateCommand();
+            bump.Transaction = transaction;
+            bump.CommandText = "UPDATE vega_invalidation SET generation = generation + 1 WHERE id = 1";
+            await bump.ExecuteNonQueryAsync(ct);
+        }
+        await SendAsync(connection, transaction, change, ct);
+    }
+
+    /// <summary>Sends the change on the database's channel, where it has one.</summary>
+    protected virtual Task SendAsync(DbConnection connection, DbTransaction transaction, CacheChange change, CancellationToken ct) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Until cancelled, reports the changes committed by any process (this one's too) to <paramref name="changed"/>,
+    /// and <see cref="CacheChange.Everything"/> whenever some may have been missed; <paramref name="trouble"/> hears
+    /// once why changes cannot be followed, each time that starts.
+    /// </summary>
+    public abstract Task WatchChangesAsync(Action<CacheChange> changed, Action<string> trouble, CancellationToken ct);
+
+    /// <summary>
+    /// This process's turn as the one garbage collector on this database, or null while another process has it;
+    /// disposing it ends the turn (a process that dies ends it too).
+    /// </summary>
+    public abstract Task<IAsyncDisposable?> TryTakeCollectorTurnAsync(CancellationToken ct);
+
     /// <summary>
     /// A FROM-clause item <c>j</c> over the JSON array in <paramref name="parameter"/>: one row per element, with
     /// <c>j.key</c> its position from 0 and <c>j.value</c> its value as text (cast it for a number).

@@ -5,8 +5,10 @@ namespace Vega.Lite.Metadata;
 /// <summary>
 /// Changes to which store paths are served that a server may not have made itself: expired paths deleted, a chunk
 /// recorded lost or taken back, lost chunks replaced. Each raises <see cref="ServedPathsChanged"/> in this process and
-/// moves <c>vega_invalidation.generation</c> in its own transaction, which servers poll
-/// (<c>Api/NarInfoCoherence.cs</c>), so a garbage collector or <c>vega-lite verify</c> in another process is seen too.
+/// moves <c>vega_invalidation.generation</c> in its own transaction, which servers on SQLite poll, and on PostgreSQL
+/// also notifies <see cref="CacheChange.Everything"/> (<c>Api/CacheCoherence.cs</c>), so a garbage collector or
+/// <c>vega-lite verify</c> in another process is seen too. Uploads, deleted paths and cache rows notify what they
+/// changed in their own transactions (<see cref="ExecuteNotifyingAsync"/>).
 /// </summary>
 internal sealed partial class MetadataStore
 {
@@ -39,10 +41,21 @@ internal sealed partial class MetadataStore
         return rows;
     }
 
-    private static async Task BumpInvalidationAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    private Task BumpInvalidationAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) =>
+        database.NotifyAsync(connection, transaction, CacheChange.Everything, ct);
+
+    /// <summary>Runs one writing statement in a transaction that tells every server of <paramref name="change"/> when a row changed.</summary>
+    private async Task<int> ExecuteNotifyingAsync(DbConnection connection, DbCommand write, CacheChange change, CancellationToken ct)
     {
-        await using var bump = Command(connection, "UPDATE vega_invalidation SET generation = generation + 1 WHERE id = 1", transaction);
-        await bump.ExecuteNonQueryAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        write.Transaction = transaction;
+        var rows = await write.ExecuteNonQueryAsync(ct);
+        if (rows > 0)
+        {
+            await database.NotifyAsync(connection, transaction, change, ct);
+        }
+        await transaction.CommitAsync(ct);
+        return rows;
     }
 
     private void RaiseIfChanged(bool changed)

@@ -135,7 +135,7 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection, "DELETE FROM object WHERE cache_id = @cache AND store_path_hash = @hash");
         command.Bind("@cache", cacheId);
         command.Bind("@hash", storePathHash);
-        return await command.ExecuteNonQueryAsync(ct) > 0;
+        return await ExecuteNotifyingAsync(connection, command, CacheChange.Path(storePathHash), ct) > 0;
     }
 
     /// <summary>
@@ -185,5 +185,6 @@ internal sealed partial class MetadataStore
         command.Bind("@now", Now);
         command.Bind("@by", metadata.CreatedBy);
         await command.ExecuteNonQueryAsync(ct);
+        await database.NotifyAsync(connection, transaction, CacheChange.Path(metadata.StorePathHash), ct);
     }
 }

@@ -169,6 +169,60 @@ internal sealed class SqliteDatabase : MetadataDatabase
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Polls <c>vega_invalidation.generation</c>, which every change to served paths moves (one host: no channel).</summary>
+    public override async Task WatchChangesAsync(Action<CacheChange> changed, Action<string> trouble, CancellationToken ct)
+    {
+        long? seen = null;
+        var failing = false;
+        using var timer = new PeriodicTimer(ChangePollInterval);
+        do
+        {
+            try
+            {
+                await using var connection = await OpenAsync(ct);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT generation FROM vega_invalidation WHERE id = 1";
+                var generation = (long)(await command.ExecuteScalarAsync(ct))!;
+                if (seen is not null && generation != seen)
+                {
+                    changed(CacheChange.Everything);
+                }
+                (seen, failing) = (generation, false);
+            }
+            catch (DbException e)
+            {
+                if (!failing)
+                {
+                    trouble(e.Message);
+                }
+                changed(CacheChange.Everything); // until it can be read again, what is held lives one interval
+                (seen, failing) = (null, true);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    /// <summary>
+    /// A lock on <c>&lt;database&gt;.gc-lock</c> beside the database (.NET takes <c>flock</c> for an unshared file on
+    /// Linux), so a <c>--mode garbage-collector</c> process and a server on one file take turns. An in-memory database
+    /// has one process.
+    /// </summary>
+    public override Task<IAsyncDisposable?> TryTakeCollectorTurnAsync(CancellationToken ct)
+    {
+        if (_path == ":memory:")
+        {
+            return Task.FromResult<IAsyncDisposable?>(new MemoryStream());
+        }
+        try
+        {
+            return Task.FromResult<IAsyncDisposable?>(new FileStream(_path + ".gc-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException)
+        {
+            return Task.FromResult<IAsyncDisposable?>(null); // another process holds it
+        }
+    }
+
     public override string JsonValues(string parameter) => $"json_each({parameter}) j";
 
     public override string JsonRows(string parameter) => $"json_each({parameter}) j";

@@ -316,4 +316,27 @@ public sealed class GarbageCollectionTests : IAsyncLifetime
         }
         Assert.Equal(second.Nar, await Served.Nar(client, "gc", await Served.SignedNarInfo(client, "gc", second.Hash)));
     }
+
+    [Fact]
+    public async Task A_pass_is_skipped_while_another_process_has_the_collector_turn()
+    {
+        using var client = _server.Client(_server.RootToken);
+        await PushAsync(client, "gc", Nar("expiring", 1000, 7));
+        await SetRetentionAsync(client, "gc", 1);
+        await Task.Delay(2100);
+
+        using var other = Vega.Lite.Metadata.MetadataDatabase.For(_server.DatabaseUrl); // another process's connection
+        var turn = await other.TryTakeCollectorTurnAsync(CancellationToken.None);
+        Assert.NotNull(turn);
+        Assert.Null(await _server.Database.TryTakeCollectorTurnAsync(CancellationToken.None));
+        var skipped = await CollectAsync();
+        Assert.True(skipped.Skipped);
+        Assert.Equal(1, Count("object"));
+
+        await turn.DisposeAsync();
+        var report = await CollectAsync();
+        Assert.False(report.Skipped);
+        Assert.Equal(1, report.Objects);
+        Assert.Equal(0, Count("object"));
+    }
 }

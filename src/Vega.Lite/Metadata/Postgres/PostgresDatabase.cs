@@ -8,13 +8,19 @@ namespace Vega.Lite.Metadata.Postgres;
 /// The PostgreSQL metadata database (Attic's schema, docs/attic-database.md §1 and §4), through a bounded pool
 /// (<see cref="PostgresUrl"/>). READ COMMITTED does not serialise writers as SQLite does, so two advisory locks stand in
 /// where that mattered (§5.2): recording transactions share <see cref="RecordingLock"/>, which each of garbage
-/// collection's orphan statements takes alone, and migrations run under <see cref="MigrationLock"/>.
+/// collection's orphan statements takes alone, migrations run under <see cref="MigrationLock"/>, and one process at a
+/// time collects garbage under <see cref="CollectorLock"/>. Writers notify <see cref="CacheChange.Channel"/> inside
+/// their transactions, and every server listens on a connection of its own.
 /// </summary>
 internal sealed class PostgresDatabase : MetadataDatabase
 {
     /// <summary>Advisory lock keys, in the two-int form so they cannot collide with a one-bigint key another program takes.</summary>
     private const string RecordingLock = "1449617505, 1";
     private const string MigrationLock = "1449617505, 2";
+    private const string CollectorLock = "1449617505, 3";
+
+    /// <summary>How long a listening connection may be silent before it is checked with a query.</summary>
+    private static readonly TimeSpan ListenerCheckInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The first half of the per-NAR-hash lock; the second is <c>hashtext</c> of the hash (a collision only makes two NARs take turns).</summary>
     private const int NarHashLockClass = 1449617506;
@@ -109,6 +115,98 @@ internal sealed class PostgresDatabase : MetadataDatabase
         command.CommandText = $"SELECT pg_advisory_xact_lock({NarHashLockClass}, hashtext(@hash))";
         command.Bind("@hash", narHash);
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    protected override async Task SendAsync(DbConnection connection, DbTransaction transaction, CacheChange change, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT pg_notify('{CacheChange.Channel}', @payload)";
+        command.Bind("@payload", change.Payload);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// LISTENs on a connection of its own. Whatever was sent while it was not listening is lost, so each (re)connect
+    /// reports <see cref="CacheChange.Everything"/>, and while it cannot connect it reports that each interval. A silent
+    /// connection is checked every <see cref="ListenerCheckInterval"/>, so a dead one is found and replaced.
+    /// </summary>
+    public override async Task WatchChangesAsync(Action<CacheChange> changed, Action<string> trouble, CancellationToken ct)
+    {
+        var failing = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(ct);
+                connection.Notification += (_, e) => changed(CacheChange.Parse(e.Payload));
+                await using (var listen = new NpgsqlCommand($"LISTEN {CacheChange.Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+                changed(CacheChange.Everything);
+                failing = false;
+                while (true)
+                {
+                    if (!await connection.WaitAsync(ListenerCheckInterval, ct))
+                    {
+                        await using var check = new NpgsqlCommand("SELECT 1", connection) { CommandTimeout = (int)ListenerCheckInterval.TotalSeconds };
+                        await check.ExecuteNonQueryAsync(ct);
+                    }
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException && !ct.IsCancellationRequested)
+            {
+                if (!failing)
+                {
+                    trouble(e.Message);
+                }
+                failing = true;
+                changed(CacheChange.Everything);
+                await Task.Delay(ChangePollInterval, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A session lock on a connection held for the turn: PostgreSQL ends it when that session ends, so a collector that
+    /// dies mid-pass does not keep the turn.
+    /// </summary>
+    public override async Task<IAsyncDisposable?> TryTakeCollectorTurnAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({CollectorLock})", connection);
+            if ((bool)(await command.ExecuteScalarAsync(ct))!)
+            {
+                return new CollectorTurn(connection);
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    private sealed class CollectorTurn(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({CollectorLock})", connection);
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // a broken session: the lock ended with it
+            }
+            await connection.DisposeAsync();
+        }
     }
 
     private static async Task<DbTransaction> BeginLockedAsync(DbConnection connection, string lockSql, CancellationToken ct)
