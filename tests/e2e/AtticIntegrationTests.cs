@@ -31,8 +31,39 @@ public sealed class AtticIntegrationTests
     public async Task Attics_basic_integration_test_passes_with_the_exact_status_codes()
     {
         await using var server = await VegaLiteProcess.StartAsync(extraToml: ChunkingToml);
+        var storage = Path.Combine(server.Directory, "storage");
+        await RunBasicSequenceAsync(new SequenceTarget(server.BaseUrl, server, () => server.Log,
+            () => Task.FromResult<IReadOnlyList<string>>(Directory.EnumerateFiles(storage, "*", SearchOption.AllDirectories)
+                .Select(Path.GetFileName).Where(name => name != "VERSION").ToList()!),
+            TimeSpan.Zero));
+    }
+
+    /// <summary>What the sequence runs against: one server, or replicas behind a proxy (<c>ReplicaTests</c>).</summary>
+    /// <param name="Admin">a server whose config mints the tokens and runs garbage-collector-once</param>
+    /// <param name="StoredBlobs">the blobs left in storage (local files but VERSION, or the bucket's objects)</param>
+    /// <param name="Settle">how long a change made through one replica may take to show through another (none for one server)</param>
+    public sealed record SequenceTarget(
+        string BaseUrl, VegaLiteProcess Admin, Func<string> Logs, Func<Task<IReadOnlyList<string>>> StoredBlobs, TimeSpan Settle);
+
+    /// <summary>Attic's basic integration test, steps 1 to 13, against <paramref name="target"/>.</summary>
+    public static async Task RunBasicSequenceAsync(SequenceTarget target)
+    {
+        var server = target.Admin;
         using var nix = new NixEnvironment();
-        using var anonymous = new HttpClient { BaseAddress = new Uri(server.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = new HttpClient { BaseAddress = new Uri(target.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        async Task<T> Logged<T>(Func<Task<T>> call)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (AtticApiException e)
+            {
+                throw new InvalidOperationException($"{e.Message}\n--- server\n{target.Logs()}", e);
+            }
+        }
+        Task Realise(AtticUse use, string path) => RealiseAsync(target.Logs, nix, use, path);
+        Task AssertAnonymous(string path, HttpStatusCode status, string? error) => AssertAnonymousAsync(anonymous, path, status, error, target.Settle);
 
         // 1. The server answers GET /.
         using (var response = await anonymous.GetAsync(""))
@@ -45,16 +76,16 @@ public sealed class AtticIntegrationTests
         var readonlyToken = await server.MakeTokenAsync("--pull", "test");
 
         // 3. attic login root (default) / readonly / anon (no token).
-        using var root = new AtticClient(nix, server.BaseUrl, rootToken);
-        using var readOnly = new AtticClient(nix, server.BaseUrl, readonlyToken);
-        using var anon = new AtticClient(nix, server.BaseUrl, null);
+        using var root = new AtticClient(nix, target.BaseUrl, rootToken);
+        using var readOnly = new AtticClient(nix, target.BaseUrl, readonlyToken);
+        using var anon = new AtticClient(nix, target.BaseUrl, null);
 
         // 4. attic cache create test: 200, empty body.
         Assert.Equal("", await root.CreateCacheAsync("test"));
 
         // 5. attic push test <path>; then the path is deleted locally.
         var testPath = (await BuildHelloAsync(nix, "test", 1))[0];
-        var push = await server.LoggedAsync(() => root.PushAsync("test", [testPath]));
+        var push = await Logged(() => root.PushAsync("test", [testPath]));
         Assert.Equal([HashOf(testPath)], push.Missing);
         var uploaded = Assert.Single(push.Uploads).Value;
         AssertUploaded(uploaded);
@@ -63,10 +94,10 @@ public sealed class AtticIntegrationTests
 
         // 6. attic use readonly:test; nix-store -r <path> (Basic auth from netrc, Sig checked); grep hello.
         var use = await readOnly.UseAsync("test");
-        Assert.Equal($"{server.BaseUrl}/test", use.Substituter);
+        Assert.Equal($"{target.BaseUrl}/test", use.Substituter);
         Assert.StartsWith("test:", use.PublicKey);
         Assert.Contains($"machine 127.0.0.1\npassword {readonlyToken}\n", File.ReadAllText(nix.NetrcPath));
-        await RealiseAsync(server, nix, use, testPath);
+        await Realise(use, testPath);
 
         // 7. Negative pushes: readonly fails at get-missing-paths (403), anon at the first cache-config GET (401).
         var denied = await Assert.ThrowsAsync<AtticApiException>(() => readOnly.PushAsync("test", [testPath]));
@@ -77,7 +108,7 @@ public sealed class AtticIntegrationTests
         // 8. attic push test --stdin with 10 paths; delete each locally, then realise each. All write "hello",
         //    as upstream's do, so their NAR is the one step 5 uploaded: every upload is deduplicated.
         var many = await BuildHelloAsync(nix, "stdin", 10);
-        var batch = await server.LoggedAsync(() => root.PushAsync("test", many));
+        var batch = await Logged(() => root.PushAsync("test", many));
         Assert.Equal(many.Select(HashOf).Order(), batch.Missing.Order());
         Assert.Equal(10, batch.Uploads.Count);
         Assert.All(batch.Uploads.Values, AssertDeduplicated);
@@ -87,19 +118,19 @@ public sealed class AtticIntegrationTests
         }
         foreach (var path in many)
         {
-            await RealiseAsync(server, nix, use, path);
+            await Realise(use, path);
         }
 
         // 9. Public toggle: anonymous nix-cache-info and narinfo are 401 (the object exists) until configure --public.
-        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
-        await AssertAnonymousAsync(anonymous, $"test/{HashOf(testPath)}.narinfo", HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertAnonymous("test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertAnonymous($"test/{HashOf(testPath)}.narinfo", HttpStatusCode.Unauthorized, "Unauthorized");
         Assert.Equal("", await root.ConfigureCacheAsync("test", isPublic: true));
-        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.OK, null);
-        await AssertAnonymousAsync(anonymous, $"test/{HashOf(testPath)}.narinfo", HttpStatusCode.OK, null);
+        await AssertAnonymous("test/nix-cache-info", HttpStatusCode.OK, null);
+        await AssertAnonymous($"test/{HashOf(testPath)}.narinfo", HttpStatusCode.OK, null);
 
         // Beyond upstream (#350): the same configure --public with a token that has cr but not cq succeeds, since the
         // "Global" retention the client always sends is no change; a real retention change still needs cq.
-        using (var configurer = new AtticClient(nix, server.BaseUrl, await server.MakeTokenAsync("--configure-cache", "test")))
+        using (var configurer = new AtticClient(nix, target.BaseUrl, await server.MakeTokenAsync("--configure-cache", "test")))
         {
             Assert.Equal("", await configurer.ConfigureCacheAsync("test", isPublic: true));
             var retention = await Assert.ThrowsAsync<AtticApiException>(() => configurer.ConfigureCacheAsync("test", retentionSeconds: 1));
@@ -108,31 +139,41 @@ public sealed class AtticIntegrationTests
 
         // 10. GC: narinfo fetch succeeds; configure --retention-period 1s; sleep 2 s; garbage-collector-once; narinfo 404.
         var narinfoPath = $"test/{HashOf(testPath)}.narinfo";
-        await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.OK, null);
+        await AssertAnonymous(narinfoPath, HttpStatusCode.OK, null);
         Assert.Equal("", await root.ConfigureCacheAsync("test", retentionSeconds: 1));
         await Task.Delay(TimeSpan.FromSeconds(2));
         await server.CollectGarbageAsync();
-        await AssertAnonymousAsync(anonymous, narinfoPath, HttpStatusCode.NotFound, "NoSuchObject");
+        await AssertAnonymous(narinfoPath, HttpStatusCode.NotFound, "NoSuchObject");
 
-        // 11. Local storage: no file but VERSION is left.
-        Assert.Equal(["VERSION"], Directory.EnumerateFiles(Path.Combine(server.Directory, "storage"), "*", SearchOption.AllDirectories)
-            .Select(Path.GetFileName));
+        // 11. Storage: no blob is left (local storage: no file but VERSION).
+        Assert.Empty(await target.StoredBlobs());
         Assert.Equal("", await root.ConfigureCacheAsync("test")); // back to the global retention (none) for what follows
 
         // 12. attic push --force-preamble test <new path>; delete it locally and realise it again.
         var preamblePath = (await BuildHelloAsync(nix, "preamble", 1))[0];
-        var preamble = await server.LoggedAsync(() => root.PushAsync("test", [preamblePath], forcePreamble: true));
+        var preamble = await Logged(() => root.PushAsync("test", [preamblePath], forcePreamble: true));
         Assert.Equal([HashOf(preamblePath)], preamble.Missing);
         AssertUploaded(Assert.Single(preamble.Uploads).Value); // the shared "hello" NAR went with the GC of step 10
         await DeleteLocallyAsync(nix, preamblePath);
-        await RealiseAsync(server, nix, use, preamblePath);
+        await Realise(use, preamblePath);
 
         // 13. attic cache info test; attic cache destroy --no-confirm test; then info is 404 and nix-cache-info 401.
         Assert.True((await root.GetCacheConfigAsync("test")).IsPublic);
         Assert.Equal("", await root.DestroyCacheAsync("test"));
+        for (var deadline = DateTime.UtcNow + target.Settle; DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            try
+            {
+                await root.GetCacheConfigAsync("test"); // a replica that has not heard of the destroy yet
+            }
+            catch (AtticApiException)
+            {
+                break;
+            }
+        }
         var gone = await Assert.ThrowsAsync<AtticApiException>(() => root.GetCacheConfigAsync("test"));
         AssertError(gone, "GET _api/v1/cache-config/test", HttpStatusCode.NotFound, "NoSuchCache");
-        await AssertAnonymousAsync(anonymous, "test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertAnonymous("test/nix-cache-info", HttpStatusCode.Unauthorized, "Unauthorized");
     }
 
     [NixFact]
@@ -157,7 +198,7 @@ public sealed class AtticIntegrationTests
         Assert.Empty(await root.GetMissingPathsAsync("second", [HashOf(path)]));
 
         await DeleteLocallyAsync(nix, path);
-        await RealiseAsync(server, nix, await root.UseAsync("second"), path);
+        await RealiseAsync(() => server.Log, nix, await root.UseAsync("second"), path);
     }
 
     private static string HashOf(string storePath) => Path.GetFileName(storePath)[..32];
@@ -174,10 +215,10 @@ public sealed class AtticIntegrationTests
     }
 
     /// <summary><c>nix-store -r PATH</c> with only the cache as substituter and only its key trusted, then <c>grep hello PATH</c>.</summary>
-    private static async Task RealiseAsync(VegaLiteProcess server, NixEnvironment nix, AtticUse use, string path)
+    private static async Task RealiseAsync(Func<string> logs, NixEnvironment nix, AtticUse use, string path)
     {
         var realise = await nix.RunAsync("nix-store", ["-r", path], [.. use.NixConfigLines, "require-sigs = true"]);
-        Assert.True(realise.ExitCode == 0, realise.Describe("nix-store -r") + "\n--- server\n" + server.Log);
+        Assert.True(realise.ExitCode == 0, realise.Describe("nix-store -r") + "\n--- server\n" + logs());
         Assert.Contains("hello", await File.ReadAllTextAsync(path));
     }
 
@@ -221,10 +262,21 @@ public sealed class AtticIntegrationTests
         return document.RootElement.TryGetProperty(key, out _);
     }
 
-    /// <summary>An anonymous GET (curl --fail-with-body): the status, Attic's error name, and the visibility header.</summary>
-    private static async Task AssertAnonymousAsync(HttpClient anonymous, string path, HttpStatusCode status, string? error)
+    /// <summary>
+    /// An anonymous GET (curl --fail-with-body): the status, Attic's error name, and the visibility header; asked again
+    /// for up to <paramref name="settle"/> while the status is another.
+    /// </summary>
+    private static async Task AssertAnonymousAsync(HttpClient anonymous, string path, HttpStatusCode status, string? error, TimeSpan settle)
     {
-        using var response = await anonymous.GetAsync(path);
+        var deadline = DateTime.UtcNow + settle;
+        var response = await anonymous.GetAsync(path);
+        while (response.StatusCode != status && DateTime.UtcNow < deadline)
+        {
+            response.Dispose();
+            await Task.Delay(20);
+            response = await anonymous.GetAsync(path);
+        }
+        using var answered = response;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"GET /{path}: expected {(int)status}, got {(int)response.StatusCode} {body}");
         var visibility = response.Headers.TryGetValues("X-Attic-Cache-Visibility", out var values) ? string.Join(",", values) : null;

@@ -6,7 +6,8 @@ using System.Text;
 namespace Vega.Lite.E2E.Support;
 
 /// <summary>One nginx server block: a name (for its URL and logs), the body of its <c>location /</c>, plain HTTP or TLS.</summary>
-public sealed record NginxSite(string Name, string Location, bool Tls = false);
+/// <param name="HttpLevel">directives for the <c>http</c> block beside the site's server (an <c>upstream</c>)</param>
+public sealed record NginxSite(string Name, string Location, bool Tls = false, string HttpLevel = "");
 
 /// <summary>One request as a site's access log recorded it (the log format <see cref="NginxProcess"/> writes).</summary>
 public sealed record NginxRequest(string Method, string Uri, int Status, long RequestLength, string TransferEncoding);
@@ -180,6 +181,7 @@ public sealed class NginxProcess : IAsyncDisposable
             var tls = site.Tls
                 ? $"ssl;\n    ssl_certificate {directory}/cert.pem;\n    ssl_certificate_key {directory}/key.pem;"
                 : ";";
+            config.Append(site.HttpLevel.Length > 0 ? $"  {site.HttpLevel.ReplaceLineEndings("\n  ")}\n" : "");
             config.Append(
                 $$"""
                   server {
