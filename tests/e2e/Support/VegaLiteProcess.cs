@@ -78,7 +78,9 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         var port = FreePort();
         var info = new ProcessStartInfo(ownPidNamespace ? "unshare" : Binary)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
         };
         string[] wrapper = ownPidNamespace ? ["--pid", "--fork", "--mount-proc", "--kill-child", Binary] : [];
         foreach (var arg in wrapper.Concat(["-f", configPath, "-l", $"127.0.0.1:{port}", "--mode", "monolithic"]))

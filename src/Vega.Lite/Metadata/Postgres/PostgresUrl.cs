@@ -68,6 +68,12 @@ internal static class PostgresUrl
             MaxPoolSize = MaxPoolSize,
             Timeout = ConnectTimeoutSeconds,
             CommandTimeout = CommandTimeoutSeconds,
+            // Every request runs the same few statements: prepared once per connection, they skip parse and plan.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
+            // Nothing this server does leaves session state behind (the session locks are released, LISTEN has a
+            // connection of its own), so a pooled connection needs no DISCARD ALL before its next use.
+            NoResetOnClose = true,
             // What pg_stat_activity shows for this server's connections unless the URL names it.
             ApplicationName = parts.ApplicationName ?? "vega-lite",
         };
