@@ -48,7 +48,9 @@ public sealed class PostgresDatabaseTests : IDisposable
         Assert.Equal(["m20221227_000001_create_cache_table", "m20260624_000001_remove_chunk_recovery"], [versions[0], versions[^1]]);
         Assert.Equal(["bigint|nextval('object_id_seq'::regclass)", "timestamp with time zone|NULL"], await postgres.QueryAsync(url,
             "SELECT data_type || '|' || COALESCE(column_default, 'NULL') FROM information_schema.columns WHERE table_name = 'object' AND column_name IN ('id', 'created_at') ORDER BY column_name DESC"));
-        Assert.Equal(["vega_0001_tables.sql"], await postgres.QueryAsync(url, "SELECT name FROM vega_migrations"));
+        Assert.Equal(["vega_0001_tables.sql", "vega_0002_change_triggers.sql"], await postgres.QueryAsync(url, "SELECT name FROM vega_migrations"));
+        Assert.Equal(["vega-cache-written", "vega-object-written", "vega-objects-deleted"], await postgres.QueryAsync(url,
+            "SELECT DISTINCT trigger_name FROM information_schema.triggers ORDER BY trigger_name"));
         var again = await RunAsync(config, "db-migrations");
         Assert.True(again.ExitCode == 0, again.Describe("db-migrations, a second time"));
         Assert.Equal(15, (await postgres.QueryAsync(url, "SELECT version FROM seaql_migrations")).Count);

@@ -125,7 +125,10 @@ internal static class NixUploadEndpoints
                 $"NarHash/NarSize {info.NarHash.ToNix32String()} / {info.NarSize} do not match the uploaded NAR's {ToNix32(narHash)} / {narSize}");
         }
         var metadataRow = new ObjectMetadata(hash, info.StorePath, info.References, info.Deriver, info.Sigs, info.Ca, Caller.Of(context).Subject);
-        await metadata.UpsertObjectAsync(auth.Cache.Id, narId, metadataRow, ct);
+        if (!await metadata.UpsertObjectForCompleteNarAsync(auth.Cache.Id, narId, metadataRow, ct))
+        {
+            return ApiError.Collected; // its NAR lost a chunk or was collected since the lookup above: push both again
+        }
         narInfos.Invalidate(cache, hash);
         return Results.Ok();
     }

@@ -77,21 +77,21 @@ internal abstract class MetadataDatabase : IDisposable
     public static readonly TimeSpan ChangePollInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Inside a writing transaction: tells every server process on this database what it changed, once it commits
-    /// (<see cref="CacheChange"/>). Every change but one path's also moves <c>vega_invalidation.generation</c>, which
-    /// is all SQLite has (one host, no channel: <see cref="WatchChangesAsync"/> polls it); a path pushed by another
-    /// process on SQLite is seen when the held miss ages out (<c>Api/NarInfoCache.cs</c>).
+    /// Inside a writing transaction: tells every server process on this database that anything may have changed, once
+    /// it commits (<see cref="CacheChange.Everything"/>: paths expired, a chunk lost or regained). It moves
+    /// <c>vega_invalidation.generation</c>, which is all SQLite has (one host, no channel: <see cref="WatchChangesAsync"/>
+    /// polls it), and sends <c>*</c> where there is a channel. Writes to the cache and object tables need no call: their
+    /// triggers say what they changed, whoever writes them (Migrations/*/vega_0002_change_triggers.sql).
     /// </summary>
-    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, CacheChange change, CancellationToken ct)
+    public async Task NotifyEverythingAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
-        if (change.Kind != CacheChangeKind.Path)
+        await using (var bump = connection.CreateCommand())
         {
-            await using var bump = connection.CreateCommand();
             bump.Transaction = transaction;
             bump.CommandText = "UPDATE vega_invalidation SET generation = generation + 1 WHERE id = 1";
             await bump.ExecuteNonQueryAsync(ct);
         }
-        await SendAsync(connection, transaction, change, ct);
+        await SendAsync(connection, transaction, CacheChange.Everything, ct);
     }
 
     /// <summary>Sends the change on the database's channel, where it has one.</summary>

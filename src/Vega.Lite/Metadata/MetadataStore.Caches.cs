@@ -35,7 +35,7 @@ internal sealed partial class MetadataStore
         command.Bind("@priority", cache.Priority);
         command.Bind("@upstream", JsonColumns.Write(cache.UpstreamCacheKeyNames));
         command.Bind("@now", Now);
-        return await ExecuteNotifyingAsync(connection, command, CacheChange.Cache(cache.Name), ct) == 1; // another process may hold it absent
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>Applies a configure (PATCH): only the fields that are set change. False when the cache is gone.</summary>
@@ -77,9 +77,9 @@ internal sealed partial class MetadataStore
         {
             return true;
         }
-        command.CommandText = $"UPDATE cache SET {string.Join(", ", assignments)} WHERE id = @id AND deleted_at IS NULL RETURNING name";
+        command.CommandText = $"UPDATE cache SET {string.Join(", ", assignments)} WHERE id = @id AND deleted_at IS NULL";
         command.Bind("@id", cacheId);
-        return await ExecuteCacheChangeAsync(connection, command, ct);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>
@@ -90,25 +90,11 @@ internal sealed partial class MetadataStore
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection, soft
-            ? "UPDATE cache SET deleted_at = @now WHERE id = @id AND deleted_at IS NULL RETURNING name"
-            : "DELETE FROM cache WHERE id = @id AND deleted_at IS NULL RETURNING name");
+            ? "UPDATE cache SET deleted_at = @now WHERE id = @id AND deleted_at IS NULL"
+            : "DELETE FROM cache WHERE id = @id AND deleted_at IS NULL");
         command.Bind("@id", cacheId);
         command.Bind("@now", Now);
-        return await ExecuteCacheChangeAsync(connection, command, ct);
-    }
-
-    /// <summary>Runs a write that returns the name of the one cache row it changed, telling every server; false when none.</summary>
-    private async Task<bool> ExecuteCacheChangeAsync(DbConnection connection, DbCommand write, CancellationToken ct)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        write.Transaction = transaction;
-        if (await write.ExecuteScalarAsync(ct) is not string name)
-        {
-            return false;
-        }
-        await database.NotifyAsync(connection, transaction, CacheChange.Cache(name), ct);
-        await transaction.CommitAsync(ct);
-        return true;
+        return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
     private static CacheRecord ReadCache(DbDataReader reader)

@@ -7,8 +7,8 @@ namespace Vega.Lite.Metadata;
 /// recorded lost or taken back, lost chunks replaced. Each raises <see cref="ServedPathsChanged"/> in this process and
 /// moves <c>vega_invalidation.generation</c> in its own transaction, which servers on SQLite poll, and on PostgreSQL
 /// also notifies <see cref="CacheChange.Everything"/> (<c>Api/CacheCoherence.cs</c>), so a garbage collector or
-/// <c>vega-lite verify</c> in another process is seen too. Uploads, deleted paths and cache rows notify what they
-/// changed in their own transactions (<see cref="ExecuteNotifyingAsync"/>).
+/// <c>vega-lite verify</c> in another process is seen too. Writes to the object and cache tables, by any process,
+/// are told by the database's own triggers (Migrations/*/vega_0002_change_triggers.sql).
 /// </summary>
 internal sealed partial class MetadataStore
 {
@@ -42,21 +42,7 @@ internal sealed partial class MetadataStore
     }
 
     private Task BumpInvalidationAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct) =>
-        database.NotifyAsync(connection, transaction, CacheChange.Everything, ct);
-
-    /// <summary>Runs one writing statement in a transaction that tells every server of <paramref name="change"/> when a row changed.</summary>
-    private async Task<int> ExecuteNotifyingAsync(DbConnection connection, DbCommand write, CacheChange change, CancellationToken ct)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        write.Transaction = transaction;
-        var rows = await write.ExecuteNonQueryAsync(ct);
-        if (rows > 0)
-        {
-            await database.NotifyAsync(connection, transaction, change, ct);
-        }
-        await transaction.CommitAsync(ct);
-        return rows;
-    }
+        database.NotifyEverythingAsync(connection, transaction, ct);
 
     private void RaiseIfChanged(bool changed)
     {

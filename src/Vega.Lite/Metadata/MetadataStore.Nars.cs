@@ -33,21 +33,31 @@ internal sealed partial class MetadataStore
     public async Task<RecordedNar> RecordNixUploadAsync(long cacheId, string fileName, NarToRecord? nar, long? existingNarId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await database.BeginRecordingAsync(connection, ct);
-        var recorded = nar is not null ? await InsertNarAsync(connection, transaction, nar, ct) : new RecordedNar(existingNarId!.Value, true);
-        await using (var upload = Command(connection,
-            """
-            INSERT INTO vega_nix_upload (cache_id, file_name, nar_id, created_at) VALUES (@cache, @file, @nar, @now)
-            ON CONFLICT (cache_id, file_name) DO UPDATE SET nar_id = excluded.nar_id, created_at = excluded.created_at
-            """, transaction))
+        var holds = await (nar is not null ? HoldReusedChunksAsync(connection, nar, ct) : HoldAsync(connection, new Holds([existingNarId!.Value], []), ct))
+            ?? throw new ChunkCollectedException();
+        RecordedNar recorded;
+        try
         {
-            upload.Bind("@cache", cacheId);
-            upload.Bind("@file", fileName);
-            upload.Bind("@nar", recorded.NarId);
-            upload.Bind("@now", NowSeconds);
-            await upload.ExecuteNonQueryAsync(ct);
+            await using var transaction = await database.BeginRecordingAsync(connection, ct);
+            recorded = nar is not null ? await InsertNarAsync(connection, transaction, nar, ct) : new RecordedNar(existingNarId!.Value, true);
+            await using (var upload = Command(connection,
+                """
+                INSERT INTO vega_nix_upload (cache_id, file_name, nar_id, created_at) VALUES (@cache, @file, @nar, @now)
+                ON CONFLICT (cache_id, file_name) DO UPDATE SET nar_id = excluded.nar_id, created_at = excluded.created_at
+                """, transaction))
+            {
+                upload.Bind("@cache", cacheId);
+                upload.Bind("@file", fileName);
+                upload.Bind("@nar", recorded.NarId);
+                upload.Bind("@now", NowSeconds);
+                await upload.ExecuteNonQueryAsync(ct);
+            }
+            await transaction.CommitAsync(ct);
         }
-        await transaction.CommitAsync(ct);
+        finally
+        {
+            await ReleaseAsync(connection, holds);
+        }
         RaiseIfChanged(recorded.RepairedOthers);
         return recorded;
     }
@@ -70,7 +80,9 @@ internal sealed partial class MetadataStore
     /// <summary>
     /// Inside a transaction: records a NAR and its chunks, and ends its upload lease. When a complete NAR with the same
     /// hash was recorded meanwhile (a concurrent upload), that one is returned and nothing is written: the caller then
-    /// discards its own blobs. Throws <see cref="ChunkCollectedException"/> when a reused chunk was collected meanwhile.
+    /// discards its own blobs.
+    /// The chunks it reuses are held already (<see cref="HoldReusedChunksAsync"/>); a NAR an upload of the same bytes
+    /// recorded meanwhile is not, and is taken as it is found here.
     /// </summary>
     private async Task<RecordedNar> InsertNarAsync(DbConnection connection, DbTransaction transaction, NarToRecord nar, CancellationToken ct)
     {
@@ -83,17 +95,6 @@ internal sealed partial class MetadataStore
             if (await existing.ExecuteScalarAsync(ct) is long existingId)
             {
                 return new RecordedNar(existingId, UsedExisting: true);
-            }
-        }
-        var reused = nar.Chunks.Where(c => c.ExistingId is not null).Select(c => c.ExistingId!.Value).Distinct().ToList();
-        if (reused.Count > 0)
-        {
-            await using var check = Command(connection,
-                $"SELECT COUNT(*) FROM chunk WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")}) AND state = 'V'", transaction);
-            check.Bind("@ids", JsonArray(reused));
-            if ((long)(await check.ExecuteScalarAsync(ct))! != reused.Count)
-            {
-                throw new ChunkCollectedException();
             }
         }
         var chunkIds = await InsertNewChunksAsync(connection, transaction, nar.Chunks, ct);

@@ -81,50 +81,51 @@ internal sealed partial class MetadataStore
     }
 
     /// <summary>
-    /// Makes a store path visible in a cache, pointing at a stored NAR: an upsert on (cache, hash), so a
-    /// re-upload replaces the metadata and resets the times, as Attic does.
-    /// </summary>
-    public async Task UpsertObjectAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
-    {
-        await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await database.BeginRecordingAsync(connection, ct);
-        await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
-        await transaction.CommitAsync(ct);
-    }
-
-    /// <summary>
     /// Records an uploaded NAR (or the identical one a concurrent upload recorded first) and the store path that points
     /// at it, in one transaction, so the path becomes visible exactly when its NAR does.
     /// </summary>
     public async Task<RecordedNar> RecordUploadedPathAsync(long cacheId, NarToRecord nar, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await database.BeginRecordingAsync(connection, ct);
-        var recorded = await InsertNarAsync(connection, transaction, nar, ct);
-        await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
-        await transaction.CommitAsync(ct);
+        var holds = await HoldReusedChunksAsync(connection, nar, ct) ?? throw new ChunkCollectedException();
+        RecordedNar recorded;
+        try
+        {
+            await using var transaction = await database.BeginRecordingAsync(connection, ct);
+            recorded = await InsertNarAsync(connection, transaction, nar, ct);
+            await UpsertObjectAsync(connection, transaction, cacheId, recorded.NarId, metadata, ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            await ReleaseAsync(connection, holds);
+        }
         RaiseIfChanged(recorded.RepairedOthers);
         return recorded;
     }
 
     /// <summary>
-    /// Points a store path at an existing NAR (whole-NAR dedup), if that NAR is still complete; false when garbage
-    /// collection took it since it was found.
+    /// Makes a store path visible in a cache, pointing at a stored NAR (whole-NAR dedup, a `nix copy` narinfo after its
+    /// NAR), if that NAR is still complete; false when garbage collection took it since it was found. An upsert on
+    /// (cache, hash): a re-upload replaces the metadata and resets the times, as Attic does.
     /// </summary>
     public async Task<bool> UpsertObjectForCompleteNarAsync(long cacheId, long narId, ObjectMetadata metadata, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var transaction = await database.BeginRecordingAsync(connection, ct);
-        await using (var check = Command(connection, $"SELECT COUNT(*) FROM nar n WHERE n.id = @id AND {CompleteNar}", transaction))
+        if (await HoldAsync(connection, new Holds([narId], []), ct) is not { } holds)
         {
-            check.Bind("@id", narId);
-            if ((long)(await check.ExecuteScalarAsync(ct))! == 0)
-            {
-                return false;
-            }
+            return false;
         }
-        await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
-        await transaction.CommitAsync(ct);
+        try
+        {
+            await using var transaction = await database.BeginRecordingAsync(connection, ct);
+            await UpsertObjectAsync(connection, transaction, cacheId, narId, metadata, ct);
+            await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            await ReleaseAsync(connection, holds);
+        }
         return true;
     }
 
@@ -135,7 +136,7 @@ internal sealed partial class MetadataStore
         await using var command = Command(connection, "DELETE FROM object WHERE cache_id = @cache AND store_path_hash = @hash");
         command.Bind("@cache", cacheId);
         command.Bind("@hash", storePathHash);
-        return await ExecuteNotifyingAsync(connection, command, CacheChange.Path(storePathHash), ct) > 0;
+        return await command.ExecuteNonQueryAsync(ct) > 0;
     }
 
     /// <summary>
@@ -185,6 +186,5 @@ internal sealed partial class MetadataStore
         command.Bind("@now", Now);
         command.Bind("@by", metadata.CreatedBy);
         await command.ExecuteNonQueryAsync(ct);
-        await database.NotifyAsync(connection, transaction, CacheChange.Path(metadata.StorePathHash), ct);
     }
 }

@@ -6,7 +6,9 @@ namespace Vega.Lite.Tests.Api;
 /// <summary>
 /// What a server holds in memory follows changes another process commits (a garbage collector or verify on its own,
 /// another replica's push or configure): on PostgreSQL a notification sent in their transaction, on SQLite the
-/// invalidation counter the server polls, and the held entries' lifetimes behind both (issue 15, item 3).
+/// invalidation counter the server polls, and the held entries' lifetimes behind both (issue 15, item 3). Writes that
+/// bypass Vega.Lite's code (an atticd sharing the database, a person with psql or sqlite3) are plain SQL here: the
+/// database's triggers tell the servers of those too.
 /// </summary>
 public sealed class CacheCoherenceTests : IAsyncLifetime
 {
@@ -131,5 +133,73 @@ public sealed class CacheCoherenceTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await WaitForAsync(anonymous, nar, HttpStatusCode.Unauthorized));
         Assert.True(DateTime.UtcNow - started <= TimeSpan.FromSeconds(1) + MetadataDatabase.ChangePollInterval,
             $"private after {DateTime.UtcNow - started}");
+    }
+
+    /// <summary>What atticd's own statements leave in the object table: a row in Attic's encodings on an existing NAR.</summary>
+    private int InsertObjectAsAtticdWould(long cacheId, long narId, TestNar nar) => _server.Execute(
+        $"""
+        INSERT INTO object (cache_id, nar_id, store_path_hash, store_path, "references", sigs, created_at)
+        VALUES ({cacheId}, {narId}, '{nar.Hash}', '{nar.StorePath}', '[]', '[]', '2026-12-04T10:00:00.123456789+00:00')
+        """);
+
+    [Fact]
+    public async Task A_cache_atticd_makes_private_is_private_here_within_a_second()
+    {
+        using var root = _server.Client(_server.RootToken);
+        var nar = TestNar.File("atticd-private", "bytes");
+        (await AtticUploads.Upload(root, "shared", nar)).Dispose();
+        Assert.Equal(1, _server.Execute("UPDATE cache SET is_public = true WHERE name = 'shared'"));
+        using var anonymous = _server.Client();
+        Assert.Equal(HttpStatusCode.OK, await WaitForAsync(anonymous, nar, HttpStatusCode.OK)); // held as public from here on
+
+        var started = DateTime.UtcNow;
+        Assert.Equal(1, _server.Execute("UPDATE cache SET is_public = false WHERE name = 'shared'"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await WaitForAsync(anonymous, nar, HttpStatusCode.Unauthorized));
+        Assert.True(DateTime.UtcNow - started <= TimeSpan.FromSeconds(1) + MetadataDatabase.ChangePollInterval,
+            $"private after {DateTime.UtcNow - started}");
+    }
+
+    [Fact]
+    public async Task A_path_atticd_adds_is_served_where_it_was_held_absent()
+    {
+        using var client = _server.Client(_server.RootToken);
+        var first = TestNar.File("atticd-first", "shared bytes");
+        (await AtticUploads.Upload(client, "shared", first)).Dispose();
+        var second = TestNar.File("atticd-second", "shared bytes");
+        await Task.Delay(MetadataDatabase.ChangePollInterval * 2);
+        Assert.Equal(HttpStatusCode.NotFound, await NarInfoAsync(client, second)); // the miss is held from here on
+        var cacheId = _server.Scalar("SELECT id FROM cache WHERE name = 'shared'");
+        var narId = _server.Scalar($"SELECT nar_id FROM object WHERE store_path_hash = '{first.Hash}'");
+
+        var started = DateTime.UtcNow;
+        Assert.Equal(1, InsertObjectAsAtticdWould(cacheId, narId, second));
+
+        var promised = PostgresServer.Selected ? TimeSpan.FromSeconds(1) : NarInfoCache.MissLifetime + TimeSpan.FromSeconds(1);
+        Assert.Equal(HttpStatusCode.OK, await WaitForAsync(client, second, HttpStatusCode.OK, promised * 2));
+        Assert.True(DateTime.UtcNow - started <= promised, $"seen after {DateTime.UtcNow - started}, promised {promised}");
+    }
+
+    /// <summary>One path deleted is told as that path; a statement deleting more than a few dozen as "anything".</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public async Task Paths_deleted_by_another_writer_are_gone_here_within_a_second(int count)
+    {
+        using var client = _server.Client(_server.RootToken);
+        var stored = TestNar.File("deleted-later", "bytes of a path deleted behind the server's back");
+        (await AtticUploads.Upload(client, "shared", stored)).Dispose();
+        var cacheId = _server.Scalar("SELECT id FROM cache WHERE name = 'shared'");
+        var narId = _server.Scalar($"SELECT nar_id FROM object WHERE store_path_hash = '{stored.Hash}'");
+        var others = Enumerable.Range(0, count - 1).Select(i => TestNar.File($"deleted-{i}", "other")).ToList();
+        others.ForEach(nar => InsertObjectAsAtticdWould(cacheId, narId, nar));
+        Assert.Equal(HttpStatusCode.OK, await NarInfoAsync(client, stored)); // held from here on
+
+        var started = DateTime.UtcNow;
+        Assert.Equal(count, _server.Execute($"DELETE FROM object WHERE cache_id = {cacheId}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, await WaitForAsync(client, stored, HttpStatusCode.NotFound));
+        Assert.True(DateTime.UtcNow - started <= TimeSpan.FromSeconds(1) + MetadataDatabase.ChangePollInterval,
+            $"gone after {DateTime.UtcNow - started}");
     }
 }

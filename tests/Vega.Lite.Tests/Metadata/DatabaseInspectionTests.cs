@@ -126,7 +126,7 @@ public sealed class DatabaseInspectionTests : IDisposable
         var seaql = Column(path, "SELECT version || ' ' || applied_at FROM seaql_migrations ORDER BY rowid");
         var cache = Column(path, "SELECT name || created_at FROM cache");
 
-        Assert.Equal($"database {path} lacks Vega.Lite's own tables (pending: vega_0001_tables.sql): run `vega-lite --mode db-migrations` " +
+        Assert.Equal($"database {path} lacks Vega.Lite's own tables (pending: {string.Join(", ", VegaMigrations.Names)}): run `vega-lite --mode db-migrations` " +
             "(or start in monolithic mode) first", Assert.Throws<ConfigException>(() => new SqliteDatabase("sqlite://" + path).CheckSchema()).Message);
         Assert.Null(new SqliteDatabase("sqlite://" + path).Migrate(RemoteFiles.Local));
         new SqliteDatabase("sqlite://" + path).CheckSchema();
@@ -136,7 +136,9 @@ public sealed class DatabaseInspectionTests : IDisposable
         Assert.Equal(cache, Column(path, "SELECT name || created_at FROM cache"));
         Assert.Equal(["vega-nar-nar-hash", "vega-object-nar-id"], Column(path,
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('nar', 'object') AND name LIKE 'vega-%' ORDER BY name"));
-        Assert.Equal(["vega_0001_tables.sql"], Column(path, "SELECT name FROM vega_migrations"));
+        Assert.Equal(VegaMigrations.Names, Column(path, "SELECT name FROM vega_migrations"));
+        Assert.Equal(["vega-cache-deleted", "vega-cache-inserted", "vega-cache-updated", "vega-object-deleted", "vega-object-updated"],
+            Column(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed partial class LegacyConversionTests : IDisposable
         Assert.Equal($"Converted database {path}, made by an earlier Vega.Lite, to Attic's schema (level L2); the copy from before is {Path.Combine(_directory, backup!)}", said);
         Assert.Equal(["1"], Rows(Path.Combine(_directory, backup!), "SELECT COUNT(*) FROM object"));
         Assert.Equal(AtticSchemaLevel.Migrations, Rows(path, "SELECT version FROM seaql_migrations ORDER BY rowid"));
-        Assert.Equal(["vega_0001_tables.sql"], Rows(path, "SELECT name FROM vega_migrations"));
+        Assert.Equal(VegaMigrations.Names, Rows(path, "SELECT name FROM vega_migrations"));
         Assert.Empty(Rows(path, "SELECT name FROM sqlite_master WHERE name LIKE 'vega_legacy%' OR name IN ('nix_upload', 'upload_lease')"));
         Assert.Equal([
             """1|main|1|["cache.nixos.org-1"]|2025-10-09T08:53:20+00:00|NULL|86400""",
@@ -100,7 +100,8 @@ public sealed partial class LegacyConversionTests : IDisposable
             Rows(path, "SELECT cache_id, nar_id, created_at, last_accessed_at, created_by FROM object"));
         Assert.Equal(["1|abc.nar.zst|1|1760000006"], Rows(path, "SELECT cache_id, file_name, nar_id, created_at FROM vega_nix_upload"));
         Assert.Equal(migrations >= 2 ? ["lease-1|boot:1:2|1760000007"] : [], Rows(path, "SELECT id, owner, created_at FROM vega_upload_lease"));
-        Assert.Equal(["0"], Rows(path, "SELECT generation FROM vega_invalidation"));
+        Assert.Equal(["2"], Rows(path, "SELECT generation FROM vega_invalidation")); // the two cache rows copied in, by the triggers
+        Assert.Equal(5, Rows(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'vega-%'").Count);
         Assert.Empty(Rows(path, "PRAGMA foreign_key_check"));
         Assert.Equal(["2"], Rows(path, "SELECT seq FROM sqlite_sequence WHERE name = 'cache'"));
 

@@ -1,0 +1,80 @@
+using System.Data.Common;
+
+namespace Vega.Lite.Metadata;
+
+/// <summary>
+/// Attic's holds (<c>holders_count</c>, docs/attic-database.md §5.3): before an upload records rows that point at a
+/// NAR or chunks already stored, it raises their counts in a transaction of its own, and lowers them once the
+/// recording transaction has ended. A garbage collector that is not Vega.Lite's (an atticd sharing the database with
+/// its GC still on) deletes only rows without holds: when its statement waited on the row, PostgreSQL re-checks the
+/// row the hold changed and skips it, where an unchanged row would be deleted under the references committed after it.
+/// The hold must be committed before the references: given back in the same moment, the collector's re-check could
+/// find the count lowered again. Vega.Lite's own collector is kept out by its lock as well (§5.2(b)).
+/// </summary>
+internal sealed partial class MetadataStore
+{
+    /// <summary>The rows one upload holds, until <see cref="ReleaseAsync"/>.</summary>
+    private sealed record Holds(IReadOnlyList<long> Nars, IReadOnlyList<long> Chunks)
+    {
+        public static Holds None { get; } = new([], []);
+    }
+
+    /// <summary>The reused chunks of a NAR about to be recorded, held; null when one was collected since it was found.</summary>
+    private Task<Holds?> HoldReusedChunksAsync(DbConnection connection, NarToRecord nar, CancellationToken ct) =>
+        HoldAsync(connection, new Holds([], nar.Chunks.Where(c => c.ExistingId is not null).Select(c => c.ExistingId!.Value).Distinct().ToList()), ct);
+
+    /// <summary>
+    /// Commits a hold on each of these NARs (if complete) and chunks (if valid); null, holding nothing, when one is
+    /// not, because garbage collection took it since it was found.
+    /// </summary>
+    private async Task<Holds?> HoldAsync(DbConnection connection, Holds rows, CancellationToken ct)
+    {
+        if (rows.Nars.Count == 0 && rows.Chunks.Count == 0)
+        {
+            return Holds.None;
+        }
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        if (await ChangeHoldsAsync(connection, transaction, "nar", rows.Nars, "+ 1", $"AND {CompleteNar}", ct) != rows.Nars.Count
+            || await ChangeHoldsAsync(connection, transaction, "chunk", rows.Chunks, "+ 1", "AND n.state = 'V'", ct) != rows.Chunks.Count)
+        {
+            return null; // rolled back
+        }
+        await transaction.CommitAsync(ct);
+        return rows;
+    }
+
+    /// <summary>
+    /// Gives the holds back, whether the recording committed or not. A process that dies before this leaves them
+    /// behind (Attic's #66: the rows are kept from garbage collection; docs/attic-database.md §5.3 says how to clear
+    /// them once no atticd and no upload is running).
+    /// </summary>
+    private async Task ReleaseAsync(DbConnection connection, Holds holds)
+    {
+        if (holds.Nars.Count == 0 && holds.Chunks.Count == 0)
+        {
+            return;
+        }
+        var ct = CancellationToken.None; // a cancelled request still gives its holds back
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await ChangeHoldsAsync(connection, transaction, "nar", holds.Nars, "- 1", "AND n.holders_count > 0", ct);
+        await ChangeHoldsAsync(connection, transaction, "chunk", holds.Chunks, "- 1", "AND n.holders_count > 0", ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Changes the hold count of these rows of <paramref name="table"/> (nar or chunk, as <c>n</c>) that meet <paramref name="condition"/>; returns how many.</summary>
+    private async Task<int> ChangeHoldsAsync(
+        DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<long> ids, string change, string condition, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+        await using var command = Command(connection,
+            $"""
+            UPDATE {table} AS n SET holders_count = n.holders_count {change}
+            WHERE n.id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")}) {condition}
+            """, transaction);
+        command.Bind("@ids", JsonArray(ids));
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}
