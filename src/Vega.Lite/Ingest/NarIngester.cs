@@ -115,7 +115,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
             return;
         }
         using var lookup = metadata.OpenChunkLookup(compression.NarInfoName);
-        if (lookup.Find(pending.NarHash) is { } existing)
+        if (await lookup.FindAsync(pending.NarHash, ct) is { } existing)
         {
             pending.AddExisting(existing, pending.NarSize); // the blob just written is dropped with the upload
             return;
@@ -228,7 +228,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
 
     private async Task<StoredChunk> StoreNewChunkAsync(PendingNar pending, ChunkLookup lookup, NixHash hash, ReadOnlyMemory<byte> chunk, CancellationToken ct)
     {
-        if (lookup.Find(hash) is { } existing)
+        if (await lookup.FindAsync(hash, ct) is { } existing)
         {
             return new StoredChunk(existing, null, chunk.Length);
         }

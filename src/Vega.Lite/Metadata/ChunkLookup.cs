@@ -47,33 +47,33 @@ internal sealed class ChunkLookup : IDisposable
 
     /// <summary>
     /// A valid chunk with this content hash in the lookup's compression; null if none. Never a lost one (state 'D'),
-    /// so a push of a lost chunk's bytes stores a fresh blob (MetadataStore.LostChunks.cs).
+    /// so a push of a lost chunk's bytes stores a fresh blob (MetadataStore.LostChunks.cs). On PostgreSQL the wait for
+    /// a pooled connection is asynchronous: sixteen uploads blocking threads on it would starve the continuations of
+    /// the transactions that are about to give connections back.
     /// </summary>
-    public ExistingChunk? Find(NixHash chunkHash)
+    public async ValueTask<ExistingChunk?> FindAsync(NixHash chunkHash, CancellationToken ct)
     {
         var text = chunkHash.ToHexString();
         if (_held is not { } held)
         {
-            using var connection = _database.Open();
+            await using var connection = await _database.OpenAsync(ct);
             var (command, hash) = Prepare(connection);
-            using (command)
+            await using (command)
             {
                 hash.Value = text;
-                return Read(command);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? Read(reader) : null;
             }
         }
-        lock (_gate)
+        lock (_gate) // SQLite, in this process: a lookup takes microseconds
         {
             held.Hash.Value = text;
-            return Read(held.Command);
+            using var reader = held.Command.ExecuteReader();
+            return reader.Read() ? Read(reader) : null;
         }
     }
 
-    private static ExistingChunk? Read(DbCommand command)
-    {
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new ExistingChunk(reader.GetInt64(0), reader.GetInt64(1)) : null;
-    }
+    private static ExistingChunk Read(DbDataReader reader) => new(reader.GetInt64(0), reader.GetInt64(1));
 
     public void Dispose()
     {

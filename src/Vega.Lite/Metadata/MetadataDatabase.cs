@@ -132,6 +132,15 @@ internal abstract class MetadataDatabase : IDisposable
     /// <summary>A join that keeps the order written (SQLite plans <c>CROSS JOIN</c> so; PostgreSQL has no such join with ON).</summary>
     public abstract string OrderedJoin { get; }
 
+    /// <summary>Whether a statement failed only because it lost a race the database broke (a deadlock), so a retry succeeds.</summary>
+    public virtual bool LostRace(DbException e) => false;
+
+    /// <summary>
+    /// What a SELECT ends with to lock the rows it reads for an update of columns other than keys, in the order it
+    /// returns them (PostgreSQL); nothing where one writer at a time has the whole database (SQLite).
+    /// </summary>
+    public abstract string LockForUpdate { get; }
+
     /// <summary><paramref name="column"/> compared byte by byte, whatever the database's collation.</summary>
     public abstract string Ordinal(string column);
 

@@ -34,10 +34,17 @@ internal sealed partial class MetadataStore
             return Holds.None;
         }
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        if (await ChangeHoldsAsync(connection, transaction, "nar", rows.Nars, "+ 1", $"AND {CompleteNar}", ct) != rows.Nars.Count
-            || await ChangeHoldsAsync(connection, transaction, "chunk", rows.Chunks, "+ 1", "AND n.state = 'V'", ct) != rows.Chunks.Count)
+        try
         {
-            return null; // rolled back
+            if (await ChangeHoldsAsync(connection, transaction, "nar", rows.Nars, "+ 1", $"AND {CompleteNar}", ct) != rows.Nars.Count
+                || await ChangeHoldsAsync(connection, transaction, "chunk", rows.Chunks, "+ 1", "AND n.state = 'V'", ct) != rows.Chunks.Count)
+            {
+                return null; // rolled back
+            }
+        }
+        catch (DbException e) when (database.LostRace(e))
+        {
+            return null; // a garbage-collection statement had some of the rows: the upload is retried, as when it took them
         }
         await transaction.CommitAsync(ct);
         return rows;
@@ -69,10 +76,15 @@ internal sealed partial class MetadataStore
         {
             return 0;
         }
+        // The rows are locked in id order, as every other upload's holds lock them: two uploads holding and giving
+        // back overlapping chunks at once would otherwise each wait for a row the other locked first.
         await using var command = Command(connection,
             $"""
             UPDATE {table} AS n SET holders_count = n.holders_count {change}
-            WHERE n.id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")}) {condition}
+            WHERE n.id IN (
+                SELECT l.id FROM {table} l WHERE l.id IN (SELECT CAST(j.value AS BIGINT) FROM {database.JsonValues("@ids")})
+                ORDER BY l.id {database.LockForUpdate})
+              {condition}
             """, transaction);
         command.Bind("@ids", JsonArray(ids));
         return await command.ExecuteNonQueryAsync(ct);

@@ -237,6 +237,8 @@ internal sealed class SqliteDatabase : MetadataDatabase
 
     public override string OrderedJoin => "CROSS JOIN";
 
+    public override string LockForUpdate => "";
+
     /// <summary>SQLite's default collation is BINARY already.</summary>
     public override string Ordinal(string column) => column;
 }

@@ -257,6 +257,11 @@ internal sealed class PostgresDatabase : MetadataDatabase
 
     public override string OrderedJoin => "JOIN";
 
+    public override string LockForUpdate => "FOR NO KEY UPDATE";
+
+    /// <summary>40P01: PostgreSQL chose this transaction to end a deadlock (a hold against a garbage-collection statement).</summary>
+    public override bool LostRace(DbException e) => e is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected };
+
     public override string Ordinal(string column) => $"{column} COLLATE \"C\"";
 
     public override void Dispose() => _dataSource.Dispose();
