@@ -148,9 +148,11 @@ internal sealed partial class MetadataStore
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
             $$"""
-            SELECT o.store_path_hash FROM object o JOIN nar n ON n.id = o.nar_id
-            WHERE o.cache_id = @cache AND o.store_path_hash IN (SELECT j.value FROM {{database.JsonValues("@hashes")}}) AND {{CompleteNar}}
-            """);
+            SELECT o.store_path_hash FROM {{database.JsonValues("@hashes")}}
+            {{database.OrderedJoin}} object o ON o.cache_id = @cache AND o.store_path_hash = j.value
+            JOIN nar n ON n.id = o.nar_id
+            WHERE {{CompleteNar}}
+            """); // a join, not IN (…): one index probe per hash, without first de-duplicating the list (a hash given twice is found twice)
         command.Bind("@cache", cacheId);
         command.Bind("@hashes", JsonColumns.Write(storePathHashes));
         await using var reader = await command.ExecuteReaderAsync(ct);
