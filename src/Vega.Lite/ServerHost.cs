@@ -46,8 +46,10 @@ internal static class ServerHost
         services.AddSingleton<NarInfoCache>();
         services.AddHostedService<CacheCoherence>();
         services.AddHostedService<InstanceHeartbeat>();
-        services.AddSingleton<TokenAuthority>(sp =>
-            new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TokenAuthority>>()));
+        services.AddSingleton<TokenRevocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenRevocations>()); // loaded before the server answers
+        services.AddSingleton<TokenAuthority>(sp => new TokenAuthority(config.Jwt, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TokenAuthority>>(), sp.GetRequiredService<TokenRevocations>()));
         services.AddSingleton<CacheAccess>();
         services.AddSingleton<RequestBodyWatchdog>();
         services.AddSingleton(sp => new NarIngester(

@@ -168,6 +168,32 @@ public sealed class ReplicaTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [NixFact]
+    public async Task A_token_revoked_once_is_refused_by_every_replica_within_a_second()
+    {
+        await StartReplicasAsync(3);
+        var root = await _replicas[0].MakeTokenAsync(AllFlags.Split(' '));
+        using (var creator = new AtticClient(_nix, _replicas[0].BaseUrl, root))
+        {
+            Assert.Equal("", await creator.CreateCacheAsync("guarded", isPublic: false));
+        }
+        var token = await _replicas[0].MakeTokenAsync("--pull", "guarded");
+        var clients = _replicas.Select(r => CacheApi.Client(r.BaseUrl, token)).ToList();
+        try
+        {
+            output.WriteLine($"the token reads on all three after {await TimeUntilAllAsync(clients, "guarded/nix-cache-info", HttpStatusCode.OK)}");
+
+            output.WriteLine(await _replicas[1].RevokeTokenAsync(token));
+            var refused = await TimeUntilAllAsync(clients, "guarded/nix-cache-info", HttpStatusCode.Unauthorized);
+            output.WriteLine($"revoked through replica 1's config: 401 on all three after {refused}");
+            Assert.True(refused <= Coherence, $"the revoked token was still accepted by a replica {refused} after");
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [NixFact]
     public async Task A_replica_killed_mid_push_leaves_the_others_serving_and_its_blobs_are_collected_only_after_its_heartbeat_expired()
     {
         await StartReplicasAsync(3, inOwnPidNamespace: 2); // replica 2 as in a container of its own

@@ -4,7 +4,7 @@ namespace Vega.Lite.Core.Tokens;
 
 /// <summary>
 /// Serializes <see cref="TokenClaims"/> as jwt-simple 0.11 serializes <c>JWTClaims</c>: fields in struct order
-/// <c>iat, exp, nbf, iss, sub, aud</c> (absent ones skipped; <c>aud</c> always an array), then the flattened
+/// <c>iat, exp, nbf, iss, sub, aud, jti</c> (absent ones skipped; <c>aud</c> always an array), then the flattened
 /// <c>https://jwt.attic.rs/v1</c> claim with <c>caches</c> in insertion order and only set bits, as <c>1</c>, in the
 /// order r, w, d, cc, cr, cq, cd.
 /// </summary>
@@ -29,6 +29,7 @@ internal static class ClaimsJson
             json.EndArray();
         }
 
+        WriteString(json, AtticClaimNames.JwtId, claims.JwtId);
         json.Name(AtticClaimNames.Namespace).StartObject().Name(AtticClaimNames.Caches).StartObject();
         foreach (KeyValuePair<CacheNamePattern, CachePermission> entry in claims.Caches)
         {

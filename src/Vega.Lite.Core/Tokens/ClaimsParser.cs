@@ -56,6 +56,7 @@ internal static class ClaimsParser
         claims = new TokenClaims(fields.Caches)
         {
             Subject = fields.Subject,
+            JwtId = fields.JwtId,
             ExpiresAt = fields.ExpiresAt,
             NotBefore = fields.NotBefore,
             IssuedAt = fields.IssuedAt,
@@ -86,6 +87,8 @@ internal static class ClaimsParser
 
         public string? Subject { get; private set; }
 
+        public string? JwtId { get; private set; }
+
         public IReadOnlyList<string>? Audience { get; private set; }
 
         public KeyValuePair<CacheNamePattern, CachePermission>[]? Caches { get; private set; }
@@ -113,7 +116,10 @@ internal static class ClaimsParser
                 case AtticClaimNames.Subject:
                     Subject = ReadString(value, property.Name, ref failure);
                     break;
-                case AtticClaimNames.JwtId or AtticClaimNames.Nonce:
+                case AtticClaimNames.JwtId:
+                    JwtId = ReadString(value, property.Name, ref failure);
+                    break;
+                case AtticClaimNames.Nonce:
                     ReadString(value, property.Name, ref failure);
                     break;
                 case AtticClaimNames.Audience:

@@ -59,6 +59,7 @@ public sealed class TokenClaims
         _issuedAt = other._issuedAt;
         Issuer = other.Issuer;
         Audience = other.Audience;
+        JwtId = other.JwtId;
     }
 
     /// <summary><c>sub</c>; becomes <c>created_by</c> of uploads.</summary>
@@ -75,6 +76,9 @@ public sealed class TokenClaims
 
     /// <summary><c>iss</c>.</summary>
     public string? Issuer { get; init; }
+
+    /// <summary><c>jti</c>: the token's own id, by which <c>vega-lite revoke-token --jti</c> names it (Attic ignores it).</summary>
+    public string? JwtId { get; init; }
 
     /// <summary><c>aud</c>; a single-string <c>aud</c> is exposed as a one-element list.</summary>
     public IReadOnlyList<string>? Audience { get; init; }
@@ -125,6 +129,9 @@ public sealed class TokenClaims
     /// </exception>
     public static TokenClaims ForMakeToken(MakeTokenRequest request, DateTimeOffset now) =>
         MakeTokenClaims.Create(request, now);
+
+    /// <summary>Copy with <c>jti</c> set: <c>vega-lite make-token</c> gives each token one, so it can be revoked alone.</summary>
+    public TokenClaims WithJwtId(string jwtId) => new(this) { JwtId = jwtId };
 
     /// <summary>
     /// Copy with <c>iss</c> and/or <c>aud</c> set from <c>[jwt] token-bound-issuer</c> /

@@ -1,15 +1,17 @@
+using Vega.Lite.Auth;
 using Vega.Lite.Metadata;
 
 namespace Vega.Lite.Api;
 
 /// <summary>
 /// Keeps what this server holds in memory (narinfo, cache rows) true to the database when another process changes it:
-/// another replica's uploads and cache settings, a garbage collector in its own process, <c>vega-lite verify</c>. It
+/// another replica's uploads, cache settings and revoked tokens, a garbage collector in its own process, <c>vega-lite verify</c>. It
 /// follows the database's changes (<see cref="MetadataDatabase.WatchChangesAsync"/>: PostgreSQL's notifications, on
 /// SQLite the invalidation counter each <see cref="MetadataDatabase.ChangePollInterval"/>) and drops what each
 /// names. Changes this process makes itself are dropped at once, without waiting for their message.
 /// </summary>
-internal sealed class CacheCoherence(MetadataDatabase database, NarInfoCache narInfos, CacheDirectory caches, ILogger<CacheCoherence> log)
+internal sealed class CacheCoherence(
+    MetadataDatabase database, NarInfoCache narInfos, CacheDirectory caches, TokenRevocations revocations, ILogger<CacheCoherence> log)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -28,9 +30,13 @@ internal sealed class CacheCoherence(MetadataDatabase database, NarInfoCache nar
                 caches.Invalidate(change.Name);
                 narInfos.InvalidateCache(change.Name);
                 break;
+            case CacheChangeKind.Revocations:
+                revocations.ReloadSoon();
+                break;
             default:
                 caches.InvalidateAll();
                 narInfos.InvalidateAll();
+                revocations.ReloadSoon();
                 break;
         }
     }

@@ -6,7 +6,8 @@ namespace Vega.Lite.Auth;
 
 /// <summary>
 /// Verifies Attic JWTs and remembers the outcome, so a client that sends the same token on every request
-/// (Nix does, through netrc) pays for the signature check once. Invalid tokens are remembered briefly only.
+/// (Nix does, through netrc) pays for the signature check once. Invalid tokens are remembered briefly only. A revoked
+/// token (<see cref="TokenRevocations"/>) is refused however it was remembered.
 /// </summary>
 internal sealed class TokenAuthority
 {
@@ -15,10 +16,12 @@ internal sealed class TokenAuthority
     private readonly TokenVerifier _verifier;
     private readonly TimeProvider _time;
     private readonly ILogger<TokenAuthority> _log;
+    private readonly TokenRevocations? _revocations;
     private readonly BoundedCache<string, Verdict> _verdicts = new(maxEntries: 10_000, StringComparer.Ordinal);
 
-    public TokenAuthority(JwtConfig config, TimeProvider time, ILogger<TokenAuthority> log)
+    public TokenAuthority(JwtConfig config, TimeProvider time, ILogger<TokenAuthority> log, TokenRevocations? revocations = null)
     {
+        _revocations = revocations;
         Key = JwtKey.FromBase64Setting(config.Signing.SettingName, config.Signing.Base64Value);
         _verifier = new TokenVerifier(Key, config.BoundIssuer, config.BoundAudiences, time);
         _time = time;
@@ -33,7 +36,7 @@ internal sealed class TokenAuthority
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         if (_verdicts.TryGet(token, out var verdict) && verdict.IsFresh(now))
         {
-            return verdict.Claims;
+            return Unrevoked(token, verdict.Claims);
         }
         TokenClaims? claims = null;
         if (_verifier.TryVerify(token, out var verified, out var failure))
@@ -47,8 +50,11 @@ internal sealed class TokenAuthority
         // A valid token is remembered until it expires; the checks that passed cannot fail later (time only grows).
         var until = claims is null ? now + (long)InvalidTokenMemory.TotalSeconds : claims.ExpiresAt ?? long.MaxValue;
         _verdicts.Set(token, new Verdict(claims, until));
-        return claims;
+        return Unrevoked(token, claims);
     }
+
+    private TokenClaims? Unrevoked(string token, TokenClaims? claims) =>
+        claims is not null && _revocations?.IsRevoked(token, claims) == true ? null : claims;
 
     private sealed record Verdict(TokenClaims? Claims, long ValidUntil)
     {

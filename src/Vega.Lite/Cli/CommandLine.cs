@@ -15,6 +15,9 @@ internal sealed record CommandLine
     /// <summary>Set for <c>ensure-cache</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? EnsureCacheArgs { get; init; }
 
+    /// <summary>Set for <c>revoke-token</c>: the remaining arguments after the subcommand.</summary>
+    public IReadOnlyList<string>? RevokeTokenArgs { get; init; }
+
     /// <summary>Set for <c>verify</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? VerifyArgs { get; init; }
 
@@ -26,7 +29,7 @@ internal sealed record CommandLine
 
     /// <summary>
     /// Parses <c>[-f PATH] [-l ADDR] [--mode M]</c> and, in any position after the global flags,
-    /// <c>make-token …</c>, <c>ensure-cache …</c> or <c>verify …</c>. Started as <c>atticadm</c>, the subcommand is required.
+    /// <c>make-token …</c>, <c>ensure-cache …</c>, <c>verify …</c> or <c>revoke-token …</c>. Started as <c>atticadm</c>, the subcommand is required.
     /// </summary>
     public static CommandLine Parse(IReadOnlyList<string> args, bool asAtticadm)
     {
@@ -58,6 +61,8 @@ internal sealed record CommandLine
                     return result with { EnsureCacheArgs = args.Skip(i + 1).ToList() };
                 case "verify" when !asAtticadm:
                     return result with { VerifyArgs = args.Skip(i + 1).ToList() };
+                case "revoke-token" when !asAtticadm:
+                    return result with { RevokeTokenArgs = args.Skip(i + 1).ToList() };
                 case "--check-hashes" when !asAtticadm:
                     result = result with { CheckHashes = true };
                     break;
@@ -104,6 +109,7 @@ internal sealed record CommandLine
           vega-lite [-f|--config PATH] ensure-cache NAME [--public|--private] [--retention-period SECONDS|global]
                     [--priority N] [--store-dir DIR] [--upstream-cache-key-name KEY]… [--no-upstream-cache-key-names]
           vega-lite [-f|--config PATH] verify [--check-hashes]
+          vega-lite [-f|--config PATH] revoke-token TOKEN | --jti ID | --sub NAME
 
         Modes: monolithic (default: migrate, serve), api-server (serve only), db-migrations,
                check-config, garbage-collector, garbage-collector-once, verify (as the verify command).
@@ -119,6 +125,9 @@ internal sealed record CommandLine
 
         verify checks that every chunk's blob is in storage (with --check-hashes: reads and hashes each one), records
         each lost one so its paths count as missing until pushed again, and exits 1 if anything is lost, else 0.
+
+        revoke-token records a revocation in the database: every server on it refuses the token within a second.
+        --sub revokes every token of that subject made until now. Tokens from make-token carry a jti for --jti.
 
         Started through a link named atticd or atticadm, it behaves as that program.
         """;

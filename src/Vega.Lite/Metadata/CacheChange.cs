@@ -3,8 +3,8 @@ namespace Vega.Lite.Metadata;
 /// <summary>
 /// What a committed write changed, as the message every server process is told (on PostgreSQL, a notification on
 /// <see cref="Channel"/> sent inside the writing transaction, so it arrives only if and when that commits): one store
-/// path (<c>p:&lt;hash&gt;</c>), one cache's row (<c>c:&lt;name&gt;</c>), or anything (<c>*</c>: paths expired or
-/// a NAR lost or regained a chunk). docs/attic-database.md §5 says who sends which.
+/// path (<c>p:&lt;hash&gt;</c>), one cache's row (<c>c:&lt;name&gt;</c>), the revoked tokens (<c>r:</c>), or anything
+/// (<c>*</c>: paths expired or a NAR lost or regained a chunk). docs/attic-database.md §5 says who sends which.
 /// </summary>
 internal readonly record struct CacheChange(CacheChangeKind Kind, string Name)
 {
@@ -16,10 +16,13 @@ internal readonly record struct CacheChange(CacheChangeKind Kind, string Name)
 
     public static CacheChange Cache(string name) => new(CacheChangeKind.Cache, name);
 
+    public static CacheChange Revocations { get; } = new(CacheChangeKind.Revocations, "");
+
     public string Payload => Kind switch
     {
         CacheChangeKind.Path => "p:" + Name,
         CacheChangeKind.Cache => "c:" + Name,
+        CacheChangeKind.Revocations => "r:",
         _ => "*",
     };
 
@@ -28,6 +31,7 @@ internal readonly record struct CacheChange(CacheChangeKind Kind, string Name)
     {
         ['p', ':', .. var hash] when hash.Length > 0 => Path(hash),
         ['c', ':', .. var name] when name.Length > 0 => Cache(name),
+        "r:" => Revocations,
         _ => Everything,
     };
 }
@@ -37,4 +41,5 @@ internal enum CacheChangeKind
     Everything,
     Path,
     Cache,
+    Revocations,
 }

@@ -137,7 +137,8 @@ public sealed class DatabaseInspectionTests : IDisposable
         Assert.Equal(["vega-nar-nar-hash", "vega-object-nar-id"], Column(path,
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('nar', 'object') AND name LIKE 'vega-%' ORDER BY name"));
         Assert.Equal(VegaMigrations.Names, Column(path, "SELECT name FROM vega_migrations"));
-        Assert.Equal(["vega-cache-deleted", "vega-cache-inserted", "vega-cache-updated", "vega-object-deleted", "vega-object-updated"],
+        Assert.Equal(["vega-cache-deleted", "vega-cache-inserted", "vega-cache-updated", "vega-object-deleted", "vega-object-updated",
+            "vega-token-revocation-changed", "vega-token-revoked"],
             Column(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"));
     }
 

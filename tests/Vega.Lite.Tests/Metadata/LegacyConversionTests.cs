@@ -101,7 +101,7 @@ public sealed partial class LegacyConversionTests : IDisposable
         Assert.Equal(["1|abc.nar.zst|1|1760000006"], Rows(path, "SELECT cache_id, file_name, nar_id, created_at FROM vega_nix_upload"));
         Assert.Equal(migrations >= 2 ? ["lease-1|boot:1:2|1760000007"] : [], Rows(path, "SELECT id, owner, created_at FROM vega_upload_lease"));
         Assert.Equal(["2"], Rows(path, "SELECT generation FROM vega_invalidation")); // the two cache rows copied in, by the triggers
-        Assert.Equal(5, Rows(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'vega-%'").Count);
+        Assert.Equal(7, Rows(path, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'vega-%'").Count);
         Assert.Empty(Rows(path, "PRAGMA foreign_key_check"));
         Assert.Equal(["2"], Rows(path, "SELECT seq FROM sqlite_sequence WHERE name = 'cache'"));
 

@@ -156,6 +156,17 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         return result.Stdout.Trim();
     }
 
+    /// <summary>Runs the binary's own revoke-token against this server's config; returns what it printed.</summary>
+    public async Task<string> RevokeTokenAsync(params string[] args)
+    {
+        var result = await Processes.RunAsync(Binary, ["-f", ConfigPath, "revoke-token", .. args]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException(result.Describe("revoke-token"));
+        }
+        return result.Stdout.Trim();
+    }
+
     private void Append(string? line)
     {
         if (line is not null)
