@@ -24,20 +24,40 @@ internal static class CacheConfigEndpoints
         {
             return auth.Error;
         }
-        var record = auth.Cache;
-        var body = new CacheConfig
-        {
-            SubstituterEndpoint = PublicEndpoints.Substituter(context, config, record.Name),
-            ApiEndpoint = PublicEndpoints.Api(context, config),
-            PublicKey = record.Keypair.PublicKey.ToString(),
-            IsPublic = record.IsPublic,
-            StoreDir = record.StoreDir,
-            Priority = record.Priority,
-            UpstreamCacheKeyNames = [.. record.UpstreamCacheKeyNames],
-            RetentionPeriod = new RetentionPeriodConfig(record.RetentionPeriod),
-        };
-        return JsonResults.Ok(body, AtticJsonContext.Wire.CacheConfig);
+        return JsonResults.Ok(Describe(auth.Cache, context, config), AtticJsonContext.Wire.CacheConfig);
     }
+
+    /// <summary>
+    /// <c>GET /_api/v1/caches</c> (not in Attic: its #168, PRs #367–#369 still open): every live cache the caller may
+    /// read (public ones for anyone, private ones its token may pull from), as an object from name to the cache-config
+    /// JSON above, in name order. An invalid token reads as no token, as everywhere.
+    /// </summary>
+    public static async Task<IResult> ListAsync(HttpContext context, MetadataStore metadata, ServerConfig config)
+    {
+        var caller = Caller.Of(context);
+        var visible = new Dictionary<string, CacheConfig>(StringComparer.Ordinal);
+        foreach (var (cache, _, _) in await metadata.ListCachesAsync(context.RequestAborted))
+        {
+            if (cache.IsPublic || caller.TokenPermission(cache.Name).Has(CachePermissionBit.Pull))
+            {
+                visible[cache.Name] = Describe(cache, context, config);
+            }
+        }
+        return JsonResults.Ok(visible, AtticJsonContext.Wire.CacheConfigsByName);
+    }
+
+    /// <summary>A cache as Attic's cache-config JSON (<c>attic cache info</c> reads it).</summary>
+    private static CacheConfig Describe(CacheRecord record, HttpContext context, ServerConfig config) => new()
+    {
+        SubstituterEndpoint = PublicEndpoints.Substituter(context, config, record.Name),
+        ApiEndpoint = PublicEndpoints.Api(context, config),
+        PublicKey = record.Keypair.PublicKey.ToString(),
+        IsPublic = record.IsPublic,
+        StoreDir = record.StoreDir,
+        Priority = record.Priority,
+        UpstreamCacheKeyNames = [.. record.UpstreamCacheKeyNames],
+        RetentionPeriod = new RetentionPeriodConfig(record.RetentionPeriod),
+    };
 
     public static async Task<IResult> CreateAsync(string cache, HttpContext context, MetadataStore metadata, CacheDirectory caches)
     {

@@ -14,11 +14,14 @@ internal static class Routes
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapMethods("/", GetHead, RootEndpoints.GetPage);
+        app.MapMethods("/healthz", GetHead, HealthEndpoints.Live);
+        app.MapMethods("/readyz", GetHead, HealthEndpoints.ReadyAsync);
 
         // Attic's API (docs/attic-api.md §3).
         var api = app.MapGroup("/_api/v1");
         api.MapPost("/get-missing-paths", MissingPathsEndpoint.GetMissingPathsAsync);
         api.MapPut("/upload-path", UploadPathEndpoint.UploadAsync);
+        api.MapMethods("/caches", GetHead, CacheConfigEndpoints.ListAsync); // ours: Attic's #168
         var cacheConfig = api.MapGroup("/cache-config/{cache}").AddEndpointFilter(CheckCacheName);
         cacheConfig.MapMethods("", GetHead, CacheConfigEndpoints.GetAsync);
         cacheConfig.MapPost("", CacheConfigEndpoints.CreateAsync);

@@ -15,6 +15,9 @@ internal sealed record CommandLine
     /// <summary>Set for <c>ensure-cache</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? EnsureCacheArgs { get; init; }
 
+    /// <summary>Set for <c>cache</c>: the remaining arguments after the subcommand.</summary>
+    public IReadOnlyList<string>? CacheArgs { get; init; }
+
     /// <summary>Set for <c>revoke-token</c>: the remaining arguments after the subcommand.</summary>
     public IReadOnlyList<string>? RevokeTokenArgs { get; init; }
 
@@ -61,6 +64,8 @@ internal sealed record CommandLine
                     return result with { EnsureCacheArgs = args.Skip(i + 1).ToList() };
                 case "verify" when !asAtticadm:
                     return result with { VerifyArgs = args.Skip(i + 1).ToList() };
+                case "cache" when !asAtticadm:
+                    return result with { CacheArgs = args.Skip(i + 1).ToList() };
                 case "revoke-token" when !asAtticadm:
                     return result with { RevokeTokenArgs = args.Skip(i + 1).ToList() };
                 case "--check-hashes" when !asAtticadm:
@@ -110,6 +115,7 @@ internal sealed record CommandLine
                     [--priority N] [--store-dir DIR] [--upstream-cache-key-name KEY]… [--no-upstream-cache-key-names]
           vega-lite [-f|--config PATH] verify [--check-hashes]
           vega-lite [-f|--config PATH] revoke-token TOKEN | --jti ID | --sub NAME
+          vega-lite [-f|--config PATH] cache list
 
         Modes: monolithic (default: migrate, serve), api-server (serve only), db-migrations,
                check-config, garbage-collector, garbage-collector-once, verify (as the verify command).
@@ -128,6 +134,8 @@ internal sealed record CommandLine
 
         revoke-token records a revocation in the database: every server on it refuses the token within a second.
         --sub revokes every token of that subject made until now. Tokens from make-token carry a jti for --jti.
+
+        cache list prints every cache on the server's database (name, visibility, paths, NAR bytes, public key).
 
         Started through a link named atticd or atticadm, it behaves as that program.
         """;

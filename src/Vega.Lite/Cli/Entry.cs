@@ -2,7 +2,7 @@ using Vega.Lite.Config;
 
 namespace Vega.Lite.Cli;
 
-/// <summary>Dispatches the command line: server modes, make-token, ensure-cache, verify or revoke-token; as atticd or atticadm when started by those names.</summary>
+/// <summary>Dispatches the command line: server modes, make-token, ensure-cache, verify, revoke-token or cache list; as atticd or atticadm when started by those names.</summary>
 internal static class Entry
 {
     public static async Task<int> RunAsync(string[] args)
@@ -25,6 +25,10 @@ internal static class Entry
             if (commandLine.MakeTokenArgs is { } tokenArgs)
             {
                 return MakeTokenCommand.Run(commandLine.ConfigPath, tokenArgs, env, Console.Out);
+            }
+            if (commandLine.CacheArgs is { } cacheCommandArgs)
+            {
+                return await CacheCommand.RunAsync(commandLine.ConfigPath, cacheCommandArgs, env, Console.Out);
             }
             if (commandLine.RevokeTokenArgs is { } revokeArgs)
             {

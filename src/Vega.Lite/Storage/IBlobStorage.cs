@@ -17,6 +17,9 @@ internal interface IBlobStorage
 
     Task<bool> ExistsAsync(string key, CancellationToken ct);
 
+    /// <summary>Throws, saying why, when the storage cannot be used now (for <c>/readyz</c>); a round trip at most.</summary>
+    Task CheckReachableAsync(CancellationToken ct);
+
     /// <summary>Deletes a blob, or what a crashed write of it left; one that is already gone counts as deleted.</summary>
     Task DeleteAsync(string key, CancellationToken ct);
 

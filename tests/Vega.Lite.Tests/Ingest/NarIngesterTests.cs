@@ -93,6 +93,8 @@ public sealed class NarIngesterTests : IAsyncLifetime
 
         public Task<Stream?> OpenReadAsync(string key, long offset, CancellationToken ct) => inner.OpenReadAsync(key, offset, ct);
         public Task<bool> ExistsAsync(string key, CancellationToken ct) => inner.ExistsAsync(key, ct);
+
+        public Task CheckReachableAsync(CancellationToken ct) => inner.CheckReachableAsync(ct);
         public Task DeleteAsync(string key, CancellationToken ct) => inner.DeleteAsync(key, ct);
     }
 }

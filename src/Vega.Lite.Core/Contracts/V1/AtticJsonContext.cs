@@ -12,6 +12,7 @@ namespace Vega.Lite.Core.Contracts.V1;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(CacheConfig))]
+[JsonSerializable(typeof(Dictionary<string, CacheConfig>), TypeInfoPropertyName = "CacheConfigsByName")]
 [JsonSerializable(typeof(CreateCacheRequest))]
 [JsonSerializable(typeof(UploadPathNarInfo))]
 [JsonSerializable(typeof(UploadPathResult))]

@@ -76,6 +76,11 @@ internal sealed class LocalBlobStorage : IBlobStorage, IDisposable
 
     public Task<bool> ExistsAsync(string key, CancellationToken ct) => Task.FromResult(_handle.Exists(BlobKey.Validated(key)));
 
+    /// <summary>The directory and its layout's <c>VERSION</c> are still there (a volume unmounted under the server is not).</summary>
+    public Task CheckReachableAsync(CancellationToken ct) => File.Exists(Path.Combine(_root, "VERSION"))
+        ? Task.CompletedTask
+        : throw new IOException($"{_root}/VERSION is gone: the storage directory is missing or not mounted");
+
     public Task DeleteAsync(string key, CancellationToken ct)
     {
         var valid = BlobKey.Validated(key);

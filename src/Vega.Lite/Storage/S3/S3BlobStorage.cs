@@ -44,6 +44,9 @@ internal sealed class S3BlobStorage(IAmazonS3 s3, string bucket, ILogger logger)
         return new S3ReadStream(s3, bucket, key, response, offset, logger);
     }
 
+    /// <summary>A HEAD of a key no blob has: 404 is an answer, so the bucket is reachable and the credentials work.</summary>
+    public Task CheckReachableAsync(CancellationToken ct) => ExistsAsync("00000000-0000-0000-0000-000000000000.chunk", ct);
+
     public async Task<bool> ExistsAsync(string key, CancellationToken ct)
     {
         try
