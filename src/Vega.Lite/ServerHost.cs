@@ -15,6 +15,9 @@ namespace Vega.Lite;
 /// <summary>Builds the web application from a configuration: services, middleware and the route table.</summary>
 internal static class ServerHost
 {
+    /// <summary>How long a stopping server waits for requests in flight.</summary>
+    public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(30);
+
     /// <param name="garbageCollection">Run the <c>[garbage-collection] interval</c> loop beside the API (monolithic mode).</param>
     public static WebApplication Build(
         ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information, bool garbageCollection = false)
@@ -42,6 +45,9 @@ internal static class ServerHost
         ConfigureLogging(builder.Logging, logLevel);
         AddCoreServices(builder.Services, config);
         var services = builder.Services;
+        // On SIGTERM Kestrel stops accepting at once and lets requests in flight (an upload being recorded) finish for
+        // this long before it aborts them; stated here, not left to the host's default (e2e GracefulStopTests).
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = StopDeadline);
         services.AddSingleton<CacheDirectory>();
         services.AddSingleton<NarInfoCache>();
         services.AddHostedService<CacheCoherence>();

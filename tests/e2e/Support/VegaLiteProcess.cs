@@ -97,6 +97,20 @@ public sealed class VegaLiteProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>SIGTERM, as systemd or a container runtime stops a service; returns without waiting for the exit.</summary>
+    public async Task TerminateAsync()
+    {
+        var result = await Processes.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(result.ExitCode == 0, result.Describe("kill -TERM"));
+    }
+
+    /// <summary>The exit code once the process has exited by itself within <paramref name="limit"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        await _process.WaitForExitAsync().WaitAsync(limit);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL, as a crash or the OOM killer would; the data directory stays for a restart.</summary>
     public async Task KillAsync()
     {
