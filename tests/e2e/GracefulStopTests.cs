@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Vega.Lite.E2E.Support;
 
 namespace Vega.Lite.E2E;
@@ -37,12 +35,7 @@ public sealed class GracefulStopTests : IDisposable
             var halfSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var request = new HttpRequestMessage(HttpMethod.Put, "_api/v1/upload-path") { Content = new PausingContent(nar, halfSent, resume.Task) };
-            request.Headers.Add("X-Attic-Nar-Info", JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["cache"] = "drain", ["store_path_hash"] = new string('s', 32), ["store_path"] = storePath, ["references"] = Array.Empty<string>(),
-                ["system"] = null, ["deriver"] = null, ["sigs"] = Array.Empty<string>(), ["ca"] = null,
-                ["nar_hash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(nar)), ["nar_size"] = nar.Length,
-            }));
+            request.Headers.Add("X-Attic-Nar-Info", CacheApi.NarInfoHeader("drain", storePath, nar));
             var upload = client.SendAsync(request);
             await halfSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -53,22 +53,25 @@ public sealed class CacheApi(string baseUrl, string? token) : IDisposable
         return _client.PutAsync(path, content);
     }
 
+    /// <summary>The <c>X-Attic-Nar-Info</c> header of an upload-path of this NAR, with no references or signatures.</summary>
+    public static string NarInfoHeader(string cache, string storePath, byte[] nar) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["cache"] = cache,
+        ["store_path_hash"] = Path.GetFileName(storePath)[..32],
+        ["store_path"] = storePath,
+        ["references"] = Array.Empty<string>(),
+        ["system"] = null,
+        ["deriver"] = null,
+        ["sigs"] = Array.Empty<string>(),
+        ["ca"] = null,
+        ["nar_hash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(nar)),
+        ["nar_size"] = nar.Length,
+    });
+
     /// <summary>PUT /_api/v1/upload-path as the attic client sends it, the info in the header; the answer's <c>kind</c>.</summary>
     public static async Task<string> UploadPathAsync(HttpClient client, string cache, string storePath, byte[] nar)
     {
-        var info = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["cache"] = cache,
-            ["store_path_hash"] = Path.GetFileName(storePath)[..32],
-            ["store_path"] = storePath,
-            ["references"] = Array.Empty<string>(),
-            ["system"] = null,
-            ["deriver"] = null,
-            ["sigs"] = Array.Empty<string>(),
-            ["ca"] = null,
-            ["nar_hash"] = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(nar)),
-            ["nar_size"] = nar.Length,
-        });
+        var info = NarInfoHeader(cache, storePath, nar);
         using var request = new HttpRequestMessage(HttpMethod.Put, "_api/v1/upload-path") { Content = new ByteArrayContent(nar) };
         request.Headers.Add("X-Attic-Nar-Info", info);
         using var response = await client.SendAsync(request);
