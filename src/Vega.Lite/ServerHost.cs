@@ -20,7 +20,8 @@ internal static class ServerHost
 
     /// <param name="garbageCollection">Run the <c>[garbage-collection] interval</c> loop beside the API (monolithic mode).</param>
     public static WebApplication Build(
-        ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information, bool garbageCollection = false)
+        ServerConfig config, string? listenOverride, LogLevel logLevel = LogLevel.Information, bool garbageCollection = false,
+        bool jsonLogs = false)
     {
         var listen = ParseListen(listenOverride ?? config.Listen);
         // The configuration is Attic's TOML, never appsettings.json: no reloading watch, and the content root is the
@@ -42,7 +43,7 @@ internal static class ServerHost
             }
             kestrel.Listen(listen);
         });
-        ConfigureLogging(builder.Logging, logLevel);
+        ConfigureLogging(builder.Logging, logLevel, jsonLogs);
         AddCoreServices(builder.Services, config);
         var services = builder.Services;
         // On SIGTERM Kestrel stops accepting at once and lets requests in flight (an upload being recorded) finish for
@@ -71,6 +72,10 @@ internal static class ServerHost
         // Fail at start, not on the first request, when the storage root, the S3 endpoint or the signing key is unusable.
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
+        if (jsonLogs)
+        {
+            app.UseMiddleware<AccessLog>(); // outermost: it sees the status the gate gives too
+        }
         app.UseMiddleware<RequestGate>();
         app.UseMiddleware<RequestBodyWatch>();
         Routes.Map(app);
@@ -78,15 +83,27 @@ internal static class ServerHost
     }
 
     /// <summary>One-line console logs with UTC timestamps; framework chatter only from warnings up.</summary>
-    public static void ConfigureLogging(ILoggingBuilder logging, LogLevel logLevel)
+    /// <summary>Console logs: one line per event, as text (the default) or as one JSON object (<c>--log-format json</c>).</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging, LogLevel logLevel, bool json = false)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
+        if (json)
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+            logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
         logging.SetMinimumLevel(logLevel);
         logging.AddFilter("Microsoft", logLevel > LogLevel.Warning ? logLevel : LogLevel.Warning);
     }

@@ -7,6 +7,9 @@ internal sealed record CommandLine
     public string? Listen { get; init; }
     public string Mode { get; init; } = "monolithic";
     public bool Help { get; init; }
+
+    /// <summary><c>--log-format json</c>: logs as one JSON object per line, with one event per request.</summary>
+    public bool JsonLogs { get; init; }
     public bool Version { get; init; }
 
     /// <summary>Set for <c>make-token</c>: the remaining arguments after the subcommand.</summary>
@@ -51,6 +54,17 @@ internal sealed record CommandLine
                     break;
                 case "--mode" when !asAtticadm:
                     result = WithMode(result, Value());
+                    break;
+                case "--log-format" when !asAtticadm:
+                    result = result with
+                    {
+                        JsonLogs = Value() switch
+                        {
+                            "json" => true,
+                            "text" => false,
+                            var other => throw new UsageException($"unknown log format \"{other}\": text or json"),
+                        },
+                    };
                     break;
                 case "-h" or "--help":
                     return result with { Help = true };
@@ -109,7 +123,7 @@ internal sealed record CommandLine
         vega-lite: a Nix binary cache server, a drop-in replacement for Attic's atticd.
 
         Usage:
-          vega-lite [-f|--config PATH] [-l|--listen ADDR] [--mode MODE]
+          vega-lite [-f|--config PATH] [-l|--listen ADDR] [--mode MODE] [--log-format text|json]
           vega-lite [-f|--config PATH] make-token --sub NAME --validity DURATION [permissions…] [--dump-claims]
           vega-lite [-f|--config PATH] ensure-cache NAME [--public|--private] [--retention-period SECONDS|global]
                     [--priority N] [--store-dir DIR] [--upstream-cache-key-name KEY]… [--no-upstream-cache-key-names]

@@ -43,7 +43,8 @@ internal static class ServerCommand
             CheckSchema(config);
         }
         await CheckChunksAreInStorageAsync(config);
-        var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic");
+        var app = ServerHost.Build(config, commandLine.Listen, LogLevelFromEnvironment(env), garbageCollection: commandLine.Mode == "monolithic",
+            jsonLogs: commandLine.JsonLogs);
         await app.RunAsync();
         return 0;
     }

@@ -23,4 +23,23 @@ public sealed class CommandLineTests
         Assert.Equal("check-config", parsed.Mode);
         Assert.Null(parsed.MakeTokenArgs);
     }
+
+    [Fact]
+    public void The_log_format_is_text_unless_json_is_asked_for_and_anything_else_is_a_usage_error()
+    {
+        Assert.False(CommandLine.Parse([], asAtticadm: false).JsonLogs);
+        Assert.True(CommandLine.Parse(["--log-format", "json", "--mode", "api-server"], asAtticadm: false).JsonLogs);
+        Assert.False(CommandLine.Parse(["--log-format", "text"], asAtticadm: false).JsonLogs);
+        Assert.Equal("unknown log format \"xml\": text or json",
+            Assert.Throws<UsageException>(() => CommandLine.Parse(["--log-format", "xml"], asAtticadm: false)).Message);
+        Assert.Throws<UsageException>(() => CommandLine.Parse(["--log-format", "json"], asAtticadm: true));
+    }
+
+    [Fact]
+    public void Revoke_token_and_cache_take_the_arguments_after_them()
+    {
+        var revoke = CommandLine.Parse(["-f", "s.toml", "revoke-token", "--sub", "ci"], asAtticadm: false);
+        Assert.Equal(["--sub", "ci"], revoke.RevokeTokenArgs);
+        Assert.Equal(["list"], CommandLine.Parse(["cache", "list"], asAtticadm: false).CacheArgs);
+    }
 }

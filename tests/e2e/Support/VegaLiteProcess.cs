@@ -69,7 +69,7 @@ public sealed class VegaLiteProcess : IAsyncDisposable
     /// own: no other process sees its PID, so others judge its uploads by its heartbeat alone.
     /// </param>
     public static async Task<VegaLiteProcess> StartAsync(
-        string? directory = null, string extraToml = "", string? storageToml = null, bool ownPidNamespace = false)
+        string? directory = null, string extraToml = "", string? storageToml = null, bool ownPidNamespace = false, string[]? extraArgs = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "vega-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         var configPath = Path.Exists(Path.Combine(directory, "server.toml"))
@@ -83,7 +83,7 @@ public sealed class VegaLiteProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         string[] wrapper = ownPidNamespace ? ["--pid", "--fork", "--mount-proc", "--kill-child", Binary] : [];
-        foreach (var arg in wrapper.Concat(["-f", configPath, "-l", $"127.0.0.1:{port}", "--mode", "monolithic"]))
+        foreach (var arg in wrapper.Concat(["-f", configPath, "-l", $"127.0.0.1:{port}", "--mode", "monolithic", .. extraArgs ?? []]))
         {
             info.ArgumentList.Add(arg);
         }
