@@ -12,7 +12,6 @@ namespace Vega.Lite.Tests.Auth;
 public sealed class TokenRevocationTests : IAsyncLifetime
 {
     private TestServer _server = null!;
-    private MetadataDatabase? _other;
 
     public async Task InitializeAsync()
     {
@@ -20,17 +19,7 @@ public sealed class TokenRevocationTests : IAsyncLifetime
         await _server.CreateCacheAsync("guarded");
     }
 
-    public async Task DisposeAsync()
-    {
-        _other?.Dispose();
-        await _server.DisposeAsync();
-    }
-
-    private MetadataStore OtherProcess()
-    {
-        _other = MetadataDatabase.For(_server.DatabaseUrl);
-        return new MetadataStore(_other, RemoteFiles.Local, TimeProvider.System);
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private async Task<HttpStatusCode> ReadAsync(string token)
     {
@@ -46,7 +35,7 @@ public sealed class TokenRevocationTests : IAsyncLifetime
         var other = _server.Token("ci", ("guarded", TestServer.PullOnly), ("elsewhere", TestServer.PullOnly));
         Assert.Equal(HttpStatusCode.OK, await ReadAsync(token)); // remembered as valid from here on
 
-        await OtherProcess().RevokeTokenAsync(TokenRevocation.Kind.TokenHash, TokenRevocations.HashOf(token), CancellationToken.None);
+        await _server.OtherProcess().RevokeTokenAsync(TokenRevocation.Kind.TokenHash, TokenRevocations.HashOf(token), CancellationToken.None);
 
         var deadline = DateTime.UtcNow + MetadataDatabase.ChangePollInterval * 2;
         HttpStatusCode status;

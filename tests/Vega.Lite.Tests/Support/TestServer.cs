@@ -175,8 +175,23 @@ public sealed class TestServer : IAsyncDisposable
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
+    /// <summary>
+    /// A metadata store on a database connection of its own to this server's database, as another process has (a
+    /// replica, a garbage collector, <c>vega-lite revoke-token</c>): its events reach no one here, only what it commits
+    /// does. Closed with the server.
+    /// </summary>
+    internal Vega.Lite.Metadata.MetadataStore OtherProcess()
+    {
+        var database = Vega.Lite.Metadata.MetadataDatabase.For(DatabaseUrl);
+        _otherProcesses.Add(database);
+        return new Vega.Lite.Metadata.MetadataStore(database, Vega.Lite.Metadata.RemoteFiles.Local, TimeProvider.System);
+    }
+
+    private readonly List<Vega.Lite.Metadata.MetadataDatabase> _otherProcesses = [];
+
     public async ValueTask DisposeAsync()
     {
+        _otherProcesses.ForEach(d => d.Dispose());
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
