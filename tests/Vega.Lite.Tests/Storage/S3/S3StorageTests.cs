@@ -103,6 +103,25 @@ public sealed class S3StorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readyz_heads_the_bucket_and_says_when_S3_does_not_answer()
+    {
+        using var client = _server.Client();
+        using (var ready = await client.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+        Assert.True(await _s3.SawRequestAsync(r => r.StartsWith("HEAD ", StringComparison.Ordinal) && r.Contains("00000000-0000-0000-0000-000000000000.chunk", StringComparison.Ordinal)),
+            "readyz sent no HEAD of its probe key to the bucket");
+
+        await _s3.StopAsync();
+        using var notReady = await client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
+        using var body = JsonDocument.Parse(await notReady.Content.ReadAsStringAsync());
+        Assert.Equal("ok", body.RootElement.GetProperty("database").GetString());
+        Assert.NotEqual("ok", body.RootElement.GetProperty("storage").GetString());
+    }
+
+    [Fact]
     public async Task A_failed_S3_write_records_nothing()
     {
         var nar = TestNar.File("unstored", "S3 is down");
