@@ -123,6 +123,47 @@ public sealed class AtticHoldsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/held/{second.Hash}.narinfo")).StatusCode);
     }
 
+    /// <summary>
+    /// A hold that PostgreSQL ends to break a deadlock (here with a session locking the same chunks in the other
+    /// order, as a collection statement scanning the table might) fails the upload as a collected chunk does (a 503 to
+    /// the client, who retries), holding nothing and recording nothing.
+    /// </summary>
+    [Fact]
+    [Trait("Database", "postgres")]
+    public async Task On_PostgreSQL_a_hold_that_loses_a_deadlock_records_nothing_and_is_retried_as_collected()
+    {
+        using var client = _server.Client(_server.RootToken);
+        await PushAsync(client, TestNar.File("chunked", TestNar.RandomBytes(600_000, 44)));
+        var (first, last) = (_server.Scalar("SELECT MIN(id) FROM chunk"), _server.Scalar("SELECT MAX(id) FROM chunk"));
+        Assert.NotEqual(first, last);
+        var cacheId = _server.Scalar("SELECT id FROM cache WHERE name = 'held'");
+        var path = TestNar.File("reuser", "a path whose NAR reuses two stored chunks");
+        var connectionString = PostgresUrl.ToConnectionString(_server.DatabaseUrl) + ";Pooling=false";
+        await using var monitor = new NpgsqlConnection(connectionString);
+        await monitor.OpenAsync();
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await using (var lockLast = new NpgsqlCommand($"SELECT id FROM chunk WHERE id = {last} FOR UPDATE", other, transaction))
+        {
+            await lockLast.ExecuteNonQueryAsync();
+        }
+
+        var metadata = _server.Services.GetRequiredService<MetadataStore>();
+        var upload = metadata.RecordUploadedPathAsync(cacheId,
+            new NarToRecord("sha256:" + new string('e', 64), 1000, "zstd", [new PlannedChunk(first, null), new PlannedChunk(last, null)], null),
+            new ObjectMetadata(path.Hash, path.StorePath, [], null, [], null, "racer"), CancellationToken.None);
+        await WaitForLockWaitersAsync(monitor, 1, upload); // it holds the first chunk and waits for the last
+        await using var lockFirst = new NpgsqlCommand($"SELECT id FROM chunk WHERE id = {first} FOR UPDATE", other, transaction);
+        var otherGetsFirst = lockFirst.ExecuteNonQueryAsync(); // the cycle: PostgreSQL ends the session that waited first
+
+        await Assert.ThrowsAsync<ChunkCollectedException>(() => upload);
+        await otherGetsFirst;
+        await transaction.CommitAsync();
+        Assert.Equal(0, Holds());
+        Assert.Equal(0, _server.Scalar($"SELECT COUNT(*) FROM object WHERE store_path_hash = '{path.Hash}'"));
+    }
+
     private static async Task WaitForLockWaitersAsync(NpgsqlConnection connection, int count, Task waiter)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
