@@ -4,7 +4,7 @@
 # libsqlite3-dev), the xz/zstd CLIs for interoperability tests, openssl and ss for check-static-binary.sh, nginx for
 # the nginx end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh
 # and the Nix tests (tests/nix), which also need jq, strace and systemd-analyze; PostgreSQL 15 (postgresql-15 and
-# postgresql-client-15) for the PostgreSQL tests;
+# postgresql-client-15) for the PostgreSQL tests; chromium and chromium-driver for the status page's browser test;
 # from npm s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into
 # the git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
@@ -45,6 +45,9 @@ command -v shellcheck >/dev/null || needed+=(shellcheck)
 [ -x /usr/bin/python3 ] || needed+=(python3)     # tests/nix/hardening.sh's MDWE launcher, as the unprivileged user
 command -v ps >/dev/null || needed+=(procps)     # hardening.sh finds the server under strace; serve.sh reads nginx's RSS
 command -v setpriv >/dev/null || needed+=(util-linux)
+# The status page's browser test (tests/e2e/StatusPageBrowserTests.cs) drives Debian's Chromium through its driver.
+[ -x /usr/bin/chromium ] || needed+=(chromium)
+[ -x /usr/bin/chromedriver ] || needed+=(chromium-driver)
 # A throwaway PostgreSQL 15 for the PostgreSQL tests (tests/Vega.Lite.Tests/Support/PostgresServer.cs), which run
 # initdb and postgres from Debian's versioned directory as the postgres user (the server package creates that user).
 [ -x /usr/lib/postgresql/15/bin/postgres ] || needed+=(postgresql-15)

@@ -46,6 +46,7 @@ check docker/build-binary.sh bash docker/build-binary.sh "$root/artifacts/bin"
 echo "== the binary is one static file (scripts/check-static-binary.sh)"
 check check-static-binary.sh bash scripts/check-static-binary.sh "$root/artifacts/bin/vega-lite"
 export VEGA_LITE_BIN="$root/artifacts/bin/vega-lite"
+export VEGA_LITE_SCREENSHOTS="$root/artifacts/screenshots"   # the status page's, from tests/e2e/StatusPageBrowserTests.cs
 
 echo "== docker: the image's runtime contract (docker/smoke.sh), no engine"
 check docker/smoke.sh bash docker/smoke.sh "$root/artifacts/bin"

@@ -6,6 +6,7 @@ using Vega.Lite.Gc;
 using Vega.Lite.Http;
 using Vega.Lite.Ingest;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 using Vega.Lite.Storage;
 using Vega.Lite.Storage.Local;
 using Vega.Lite.Storage.S3;
@@ -62,6 +63,8 @@ internal static class ServerHost
         services.AddSingleton(sp => new NarIngester(
             sp.GetRequiredService<IBlobStorage>(), sp.GetRequiredService<MetadataStore>(), config.Compression, config.Chunking));
         services.AddSingleton<NarUploads>();
+        services.AddSingleton<CacheStatistics>();
+        MetricsEndpoint.AddExporter(services, config.Metrics);
         Routes.AddRouting(services);
         if (garbageCollection && config.GarbageCollection.Interval > TimeSpan.Zero)
         {
@@ -82,7 +85,6 @@ internal static class ServerHost
         return app;
     }
 
-    /// <summary>One-line console logs with UTC timestamps; framework chatter only from warnings up.</summary>
     /// <summary>Console logs: one line per event, as text (the default) or as one JSON object (<c>--log-format json</c>).</summary>
     public static void ConfigureLogging(ILoggingBuilder logging, LogLevel logLevel, bool json = false)
     {
@@ -117,7 +119,10 @@ internal static class ServerHost
         services.AddSingleton(_ => MetadataDatabase.For(config.Database.Url)); // made by the container, so disposed with it (its pool)
         services.AddSingleton(RemoteFiles.For(config.Storage));
         services.AddSingleton<MetadataStore>();
-        services.AddSingleton<IBlobStorage>(sp => CreateStorage(config.Storage, sp.GetRequiredService<ILoggerFactory>()));
+        services.AddMetrics();
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<IBlobStorage>(sp => new MeasuredBlobStorage(
+            CreateStorage(config.Storage, sp.GetRequiredService<ILoggerFactory>()), sp.GetRequiredService<ServerMetrics>()));
         services.AddSingleton<GarbageCollector>();
     }
 

@@ -77,7 +77,7 @@ public sealed class AtticDatabaseTests : IDisposable
         Assert.True(result.ExitCode != 0, result.Describe(mode));
         var lines = (result.Stdout + result.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, result.Describe(mode));
-        Assert.Equal($"error: database {database} lacks Vega.Lite's own tables (pending: vega_0001_tables.sql, vega_0002_change_triggers.sql, vega_0003_revoked_tokens.sql): run " +
+        Assert.Equal($"error: database {database} lacks Vega.Lite's own tables (pending: vega_0001_tables.sql, vega_0002_change_triggers.sql, vega_0003_revoked_tokens.sql, vega_0004_status_history.sql): run " +
             "`vega-lite --mode db-migrations` (or start in monolithic mode) first", lines[0]);
         Assert.Equal(before, SHA256.HashData(File.ReadAllBytes(database)));
         Assert.False(File.Exists(database + "-wal"), "the refused start opened the database for writing");

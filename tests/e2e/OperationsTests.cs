@@ -39,9 +39,9 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.True(list.ExitCode == 0, list.Describe("cache list"));
         var lines = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        Assert.Matches(@"^NAME +VISIBILITY +PATHS +NAR BYTES +PUBLIC KEY$", lines[0]);
-        Assert.Matches(@"^alpha +private +0 +0 +alpha:[A-Za-z0-9+/]{43}=$", lines[1]);
-        Assert.Matches(@"^zeta +public +0 +0 +zeta:[A-Za-z0-9+/]{43}=$", lines[2]);
+        Assert.Matches(@"^NAME +VISIBILITY +PATHS +NAR BYTES +STORED BYTES +PUBLIC KEY$", lines[0]);
+        Assert.Matches(@"^alpha +private +0 +0 +0 +alpha:[A-Za-z0-9+/]{43}=$", lines[1]);
+        Assert.Matches(@"^zeta +public +0 +0 +0 +zeta:[A-Za-z0-9+/]{43}=$", lines[2]);
 
         using var visible = JsonDocument.Parse(await anonymous.GetStringAsync("_api/v1/caches"));
         Assert.Equal(["zeta"], visible.RootElement.EnumerateObject().Select(p => p.Name));

@@ -48,7 +48,7 @@ public sealed class PostgresDatabaseTests : IDisposable
         Assert.Equal(["m20221227_000001_create_cache_table", "m20260624_000001_remove_chunk_recovery"], [versions[0], versions[^1]]);
         Assert.Equal(["bigint|nextval('object_id_seq'::regclass)", "timestamp with time zone|NULL"], await postgres.QueryAsync(url,
             "SELECT data_type || '|' || COALESCE(column_default, 'NULL') FROM information_schema.columns WHERE table_name = 'object' AND column_name IN ('id', 'created_at') ORDER BY column_name DESC"));
-        Assert.Equal(["vega_0001_tables.sql", "vega_0002_change_triggers.sql", "vega_0003_revoked_tokens.sql"], await postgres.QueryAsync(url, "SELECT name FROM vega_migrations"));
+        Assert.Equal(["vega_0001_tables.sql", "vega_0002_change_triggers.sql", "vega_0003_revoked_tokens.sql", "vega_0004_status_history.sql"], await postgres.QueryAsync(url, "SELECT name FROM vega_migrations"));
         Assert.Equal(["vega-cache-written", "vega-object-written", "vega-objects-deleted", "vega-token-revoked"], await postgres.QueryAsync(url,
             "SELECT DISTINCT trigger_name FROM information_schema.triggers ORDER BY trigger_name"));
         var again = await RunAsync(config, "db-migrations");

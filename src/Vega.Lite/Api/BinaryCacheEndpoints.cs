@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text;
 using Vega.Lite.Auth;
 using Vega.Lite.Core.Tokens;
 using Vega.Lite.Http;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 using Vega.Lite.Storage;
 
 namespace Vega.Lite.Api;
@@ -25,7 +27,8 @@ internal static class BinaryCacheEndpoints
     }
 
     public static async Task<IResult> GetNarInfoAsync(
-        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, NarInfoCache narInfos)
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, NarInfoCache narInfos,
+        ServerMetrics metrics)
     {
         if (PathNames.CheckFile(file, "narinfo", out var hash) is { } invalid)
         {
@@ -41,7 +44,9 @@ internal static class BinaryCacheEndpoints
         if (!narInfos.TryGet(cache, hash, out var body))
         {
             var generation = narInfos.Generation(cache);
+            var started = Stopwatch.GetTimestamp();
             var stored = await metadata.FindObjectAsync(cache, hash, ct);
+            metrics.Database("narinfo", started);
             body = stored is null ? [] : ServedNarInfo.Render(record, stored);
             narInfos.Store(cache, hash, body, generation);
         }
@@ -58,7 +63,8 @@ internal static class BinaryCacheEndpoints
     }
 
     public static async Task<IResult> GetNarAsync(
-        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage)
+        string cache, string file, HttpContext context, CacheDirectory caches, MetadataStore metadata, IBlobStorage storage,
+        ServerMetrics metrics)
     {
         if (NixUploadNames.TryParse(file, out _, out _))
         {
@@ -70,7 +76,9 @@ internal static class BinaryCacheEndpoints
         }
         var ct = context.RequestAborted;
         var record = await caches.GetAsync(cache, ct);
+        var started = Stopwatch.GetTimestamp();
         var chunks = record is null ? null : await metadata.GetNarChunksForDownloadAsync(cache, hash, ct);
+        metrics.Database("nar", started);
         if (record is null || chunks is null)
         {
             return ApiError.NoSuchObject;
@@ -84,7 +92,7 @@ internal static class BinaryCacheEndpoints
             return ApiError.IncompleteNar;
         }
         MarkVisibility(context, record);
-        return new NarStreamResult(storage, chunks);
+        return new NarStreamResult(storage, chunks, metrics, started);
     }
 
     private static void MarkVisibility(HttpContext context, CacheRecord cache)

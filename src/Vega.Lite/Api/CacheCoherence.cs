@@ -1,5 +1,6 @@
 using Vega.Lite.Auth;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Api;
 
@@ -11,7 +12,8 @@ namespace Vega.Lite.Api;
 /// names. Changes this process makes itself are dropped at once, without waiting for their message.
 /// </summary>
 internal sealed class CacheCoherence(
-    MetadataDatabase database, NarInfoCache narInfos, CacheDirectory caches, TokenRevocations revocations, ILogger<CacheCoherence> log)
+    MetadataDatabase database, NarInfoCache narInfos, CacheDirectory caches, TokenRevocations revocations, CacheStatistics statistics,
+    ILogger<CacheCoherence> log)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -25,10 +27,12 @@ internal sealed class CacheCoherence(
         {
             case CacheChangeKind.Path:
                 narInfos.InvalidatePath(change.Name);
+                statistics.Changed();
                 break;
             case CacheChangeKind.Cache:
                 caches.Invalidate(change.Name);
                 narInfos.InvalidateCache(change.Name);
+                statistics.Changed();
                 break;
             case CacheChangeKind.Revocations:
                 revocations.ReloadSoon();
@@ -36,6 +40,7 @@ internal sealed class CacheCoherence(
             default:
                 caches.InvalidateAll();
                 narInfos.InvalidateAll();
+                statistics.Changed();
                 revocations.ReloadSoon();
                 break;
         }

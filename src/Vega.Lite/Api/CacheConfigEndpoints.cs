@@ -36,7 +36,7 @@ internal static class CacheConfigEndpoints
     {
         var caller = Caller.Of(context);
         var visible = new Dictionary<string, CacheConfig>(StringComparer.Ordinal);
-        foreach (var (cache, _, _) in await metadata.ListCachesAsync(context.RequestAborted))
+        foreach (var cache in await metadata.ListCachesAsync(context.RequestAborted))
         {
             if (cache.IsPublic || caller.TokenPermission(cache.Name).Has(CachePermissionBit.Pull))
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vega.Lite.Auth;
 using Vega.Lite.Core.Caches;
 using Vega.Lite.Core.Contracts.V1;
@@ -5,6 +6,7 @@ using Vega.Lite.Core.Nix;
 using Vega.Lite.Core.Tokens;
 using Vega.Lite.Http;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Api;
 
@@ -14,7 +16,8 @@ namespace Vega.Lite.Api;
 /// </summary>
 internal static class MissingPathsEndpoint
 {
-    public static async Task<IResult> GetMissingPathsAsync(HttpContext context, CacheAccess access, MetadataStore metadata)
+    public static async Task<IResult> GetMissingPathsAsync(
+        HttpContext context, CacheAccess access, MetadataStore metadata, ServerMetrics metrics)
     {
         var ct = context.RequestAborted;
         var (request, invalid) = await JsonBodies.ReadAsync(context, AtticJsonContext.Default.GetMissingPathsRequest);
@@ -43,7 +46,9 @@ internal static class MissingPathsEndpoint
             return auth.Error;
         }
         var requested = request.StorePathHashes.Distinct(StringComparer.Ordinal).ToList();
+        var started = Stopwatch.GetTimestamp();
         var present = await metadata.FindPresentPathsAsync(auth.Cache.Id, requested, ct);
+        metrics.Database("missing-paths", started);
         var response = new GetMissingPathsResponse { MissingPaths = requested.Where(h => !present.Contains(h)).ToList() };
         return JsonResults.Ok(response, AtticJsonContext.Wire.GetMissingPathsResponse);
     }

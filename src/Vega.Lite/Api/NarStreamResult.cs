@@ -1,5 +1,6 @@
 using Vega.Lite.Http;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 using Vega.Lite.Storage;
 
 namespace Vega.Lite.Api;
@@ -10,8 +11,11 @@ namespace Vega.Lite.Api;
 /// vanishes mid-stream aborts the connection, so the client sees a short body against its Content-Length. Either way
 /// the chunk is recorded lost, so its paths count as missing and the next push of its bytes repairs them.
 /// </summary>
-internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IResult
+/// <param name="started">When the request began (a timestamp), for the download's duration in the metrics.</param>
+internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar, ServerMetrics metrics, long started) : IResult
 {
+    public const string ContentType = "application/x-nix-nar";
+
     private const int ReadSize = 1024 * 1024;
 
     /// <summary>Bytes written before a flush: several chunks' worth, one large slice of a whole-NAR blob.</summary>
@@ -37,7 +41,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         }
         var total = nar.TotalFileSize ?? throw new InvalidDataException($"NAR {nar.NarId} has a chunk of unknown size");
         var response = context.Response;
-        response.ContentType = "application/x-nix-nar";
+        response.ContentType = ContentType;
         response.Headers.AcceptRanges = "bytes";
         var range = ByteRange.Parse(context.Request.Headers.Range.ToString() is { Length: > 0 } r ? r : null, total, out var unsatisfiable);
         if (unsatisfiable)
@@ -57,7 +61,14 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
         {
             return;
         }
-        await WriteRangeAsync(context, start, length, ct);
+        try
+        {
+            await WriteRangeAsync(context, start, length, ct);
+        }
+        finally
+        {
+            metrics.Download(started);
+        }
     }
 
     private async Task RecordLostAsync(HttpContext context, ChunkLocation chunk)
@@ -145,6 +156,7 @@ internal sealed class NarStreamResult(IBlobStorage storage, NarChunks nar) : IRe
                         return;
                     }
                     writer.Advance(n);
+                    metrics.Sent(n);
                     remaining -= n;
                     // Chunks are small (tens of KiB compressed): one flush, so one socket write, per several of them.
                     unflushed += n;

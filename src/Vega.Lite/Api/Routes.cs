@@ -1,4 +1,6 @@
+using Vega.Lite.Config;
 using Vega.Lite.Core.Caches;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Api;
 
@@ -13,9 +15,11 @@ internal static class Routes
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapMethods("/", GetHead, RootEndpoints.GetPage);
+        app.MapMethods("/", GetHead, StatusPage.GetAsync);
         app.MapMethods("/healthz", GetHead, HealthEndpoints.Live);
         app.MapMethods("/readyz", GetHead, HealthEndpoints.ReadyAsync);
+        app.MapPost("/", StatusPage.RememberTokenAsync); // the status page's token form
+        MetricsEndpoint.Map(app, app.ServiceProvider.GetRequiredService<ServerConfig>().Metrics); // GET /metrics
 
         // Attic's API (docs/attic-api.md §3).
         var api = app.MapGroup("/_api/v1");

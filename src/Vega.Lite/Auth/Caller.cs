@@ -19,6 +19,10 @@ internal sealed class Caller
     /// <summary>The token's own bits for the cache (no public grant).</summary>
     public CachePermission TokenPermission(string cacheName) => Claims?.GetPermissionForCache(cacheName) ?? CachePermission.None;
 
+    /// <summary>The caller a token makes, whatever <c>Authorization</c> says (the status page's cookie); anonymous when invalid.</summary>
+    public static Caller WithToken(HttpContext context, string token) =>
+        new(context.RequestServices.GetRequiredService<TokenAuthority>().Verify(token));
+
     public static Caller Of(HttpContext context)
     {
         if (context.Features.Get<Caller>() is { } known)

@@ -20,12 +20,13 @@ internal static class CacheCommand
         using var database = MetadataDatabase.For(config.Database.Url);
         database.CheckSchema();
         var metadata = new MetadataStore(database, RemoteFiles.For(config.Storage), TimeProvider.System);
-        var caches = await metadata.ListCachesAsync(CancellationToken.None);
+        var caches = await metadata.GetCacheUsageAsync(CancellationToken.None);
         var nameWidth = Math.Max(4, caches.Select(c => c.Cache.Name.Length).DefaultIfEmpty(0).Max());
-        output.WriteLine($"{"NAME".PadRight(nameWidth)}  {"VISIBILITY",-10}  {"PATHS",10}  {"NAR BYTES",15}  PUBLIC KEY");
-        foreach (var (cache, objects, narBytes) in caches)
+        output.WriteLine($"{"NAME".PadRight(nameWidth)}  {"VISIBILITY",-10}  {"PATHS",10}  {"NAR BYTES",15}  {"STORED BYTES",15}  PUBLIC KEY");
+        foreach (var (cache, usage) in caches)
         {
-            output.WriteLine($"{cache.Name.PadRight(nameWidth)}  {(cache.IsPublic ? "public" : "private"),-10}  {objects,10}  {narBytes,15}  {cache.Keypair.PublicKey}");
+            output.WriteLine($"{cache.Name.PadRight(nameWidth)}  {(cache.IsPublic ? "public" : "private"),-10}  {usage.Objects,10}  " +
+                $"{usage.NarBytes,15}  {usage.StoredBytes,15}  {cache.Keypair.PublicKey}");
         }
         return 0;
     }

@@ -34,6 +34,9 @@ internal static class ConfigDefaults
     /// <summary>Vega's own <c>[upload]</c>: a body idle for a minute, or slower than 1 KiB/s, is cut.</summary>
     public static readonly UploadConfig Upload = new(IdleTimeout: TimeSpan.FromMinutes(1), MinBytesPerSecond: 1024);
 
+    /// <summary><c>GET /metrics</c> answers anyone unless <c>[metrics] token</c> is set or <c>enabled = false</c>.</summary>
+    public static readonly MetricsConfig Metrics = new(Enabled: true, Token: null);
+
     /// <summary>0 keeps paths for ever.</summary>
     public static readonly TimeSpan DefaultRetentionPeriod = TimeSpan.Zero;
 }

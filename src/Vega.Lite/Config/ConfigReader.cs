@@ -12,7 +12,7 @@ internal sealed class ConfigReader
     [
         "listen", "allowed-hosts", "api-endpoint", "substituter-endpoint", "soft-delete-caches",
         "require-proof-of-possession", "max-nar-info-size", "database", "storage", "chunking", "compression",
-        "garbage-collection", "jwt", "upload",
+        "garbage-collection", "jwt", "upload", "metrics",
     ];
 
     private static readonly string[] SigningKeys =
@@ -64,6 +64,7 @@ internal sealed class ConfigReader
             GarbageCollection = ReadGarbageCollection(OptionalTable(root, "garbage-collection", "")),
             Jwt = ReadJwt(OptionalTable(root, "jwt", "")),
             Upload = ReadUpload(OptionalTable(root, "upload", "")),
+            Metrics = ReadMetrics(OptionalTable(root, "metrics", "")),
         };
     }
 
@@ -169,6 +170,25 @@ internal sealed class ConfigReader
             }
         }
         return new UploadConfig(idle ?? ConfigDefaults.Upload.IdleTimeout, minRate ?? ConfigDefaults.Upload.MinBytesPerSecond);
+    }
+
+    /// <summary>Vega's own <c>[metrics]</c> section: <c>enabled</c> (default true) and <c>token</c> (a bearer secret).</summary>
+    private MetricsConfig ReadMetrics(ConfigTable? table)
+    {
+        if (table is null)
+        {
+            return ConfigDefaults.Metrics;
+        }
+        foreach (var key in table.Keys.Where(k => k is not ("enabled" or "token")))
+        {
+            throw Error("metrics." + key, table[key].Line, "unknown key (metrics takes enabled and token)");
+        }
+        var token = OptionalString(table, "token", "metrics.");
+        if (token is { Length: < 16 })
+        {
+            throw Error("metrics.token", table["token"].Line, "is shorter than 16 characters: use a random secret");
+        }
+        return new MetricsConfig(OptionalBool(table, "enabled", "metrics.") ?? ConfigDefaults.Metrics.Enabled, token);
     }
 
     private JwtConfig ReadJwt(ConfigTable? table)

@@ -17,6 +17,7 @@ internal sealed record ServerConfig
     public required GarbageCollectionConfig GarbageCollection { get; init; }
     public required JwtConfig Jwt { get; init; }
     public UploadConfig Upload { get; init; } = ConfigDefaults.Upload;
+    public MetricsConfig Metrics { get; init; } = ConfigDefaults.Metrics;
 
     /// <summary>Where the config came from, for messages: a path, or the environment variable's name.</summary>
     public required string Source { get; init; }
@@ -61,6 +62,12 @@ internal sealed record GarbageCollectionConfig(TimeSpan Interval, TimeSpan Defau
 /// connection closed. A zero idle timeout turns both checks off; a zero rate only the second.
 /// </summary>
 internal sealed record UploadConfig(TimeSpan IdleTimeout, long MinBytesPerSecond);
+
+/// <summary>
+/// Vega's <c>[metrics]</c> section (Attic has none): whether <c>GET /metrics</c> answers, and the bearer token it then
+/// asks for (none: anyone may scrape, as harmonia's and ncps's metrics are).
+/// </summary>
+internal sealed record MetricsConfig(bool Enabled, string? Token);
 
 internal sealed record JwtConfig(string? BoundIssuer, IReadOnlyList<string>? BoundAudiences, JwtSigningConfig Signing);
 

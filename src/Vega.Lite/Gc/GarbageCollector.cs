@@ -1,6 +1,7 @@
 using Vega.Lite.Config;
 using Vega.Lite.Ingest;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 using Vega.Lite.Storage;
 
 namespace Vega.Lite.Gc;
@@ -8,7 +9,9 @@ namespace Vega.Lite.Gc;
 /// <summary>What one pass removed.</summary>
 /// <param name="LostChunks">Chunks whose blob the pass found missing and recorded lost (<c>check-blobs</c>).</param>
 /// <param name="Skipped">Another process had the turn (<see cref="MetadataDatabase.TryTakeCollectorTurnAsync"/>): nothing was done.</param>
-internal sealed record GcReport(int Objects, int Nars, int Chunks, int AbandonedUploads, int LostChunks = 0, bool Skipped = false)
+/// <param name="FreedBytes">The compressed files of the chunks deleted.</param>
+internal sealed record GcReport(
+    int Objects, int Nars, int Chunks, int AbandonedUploads, int LostChunks = 0, bool Skipped = false, long FreedBytes = 0)
 {
     public override string ToString() => Skipped ? "skipped, another process is collecting garbage on this database" :
         $"{Objects} objects, {Nars} NARs, {Chunks} chunks and {AbandonedUploads} abandoned uploads removed" +
@@ -22,7 +25,8 @@ internal sealed record GcReport(int Objects, int Nars, int Chunks, int Abandoned
 /// collects on a database (replicas each run the loop; the others skip their pass while one has the turn).
 /// </summary>
 internal sealed class GarbageCollector(
-    MetadataStore metadata, MetadataDatabase database, IBlobStorage storage, GarbageCollectionConfig config, ILogger<GarbageCollector> log)
+    MetadataStore metadata, MetadataDatabase database, IBlobStorage storage, GarbageCollectionConfig config, ServerMetrics metrics,
+    TimeProvider time, ILogger<GarbageCollector> log)
 {
     private const int PageSize = 500;
     private const int ParallelDeletes = 20;
@@ -30,23 +34,40 @@ internal sealed class GarbageCollector(
     /// <summary>No upload writes this many blobs; a bound on walking a dead lease's keys.</summary>
     private const int MaxBlobsPerLease = 50_000_000;
 
+    /// <summary>One pass, recorded in <c>vega_gc_run</c> (for the status page) and in the metrics; a skipped turn only in the metrics.</summary>
     public async Task<GcReport> RunOnceAsync(CancellationToken ct)
     {
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
         await using var turn = await database.TryTakeCollectorTurnAsync(ct);
         if (turn is null)
         {
             var skipped = new GcReport(0, 0, 0, 0, Skipped: true);
             log.LogInformation("Garbage collection: {Report}", skipped);
+            metrics.GcPass("skipped", time.GetElapsedTime(started), 0);
             return skipped;
         }
-        var objects = await metadata.DeleteExpiredObjectsAsync((long)config.DefaultRetentionPeriod.TotalSeconds, ct);
-        var nars = await metadata.DeleteOrphanNarsAsync(ct);
-        await metadata.MarkOrphanChunksAsync(ct);
-        var chunks = await DeleteMarkedChunksAsync(ct);
-        var uploads = await DeleteAbandonedUploadsAsync(ct);
-        var lost = config.CheckBlobs ? await FindLostBlobsAsync(ct) : 0;
-        var report = new GcReport(objects, nars, chunks, uploads, lost);
+        GcReport report;
+        try
+        {
+            var objects = await metadata.DeleteExpiredObjectsAsync((long)config.DefaultRetentionPeriod.TotalSeconds, ct);
+            var nars = await metadata.DeleteOrphanNarsAsync(ct);
+            await metadata.MarkOrphanChunksAsync(ct);
+            var (chunks, freed) = await DeleteMarkedChunksAsync(ct);
+            var uploads = await DeleteAbandonedUploadsAsync(ct);
+            var lost = config.CheckBlobs ? await FindLostBlobsAsync(ct) : 0;
+            report = new GcReport(objects, nars, chunks, uploads, lost, FreedBytes: freed);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.GcPass("failed", time.GetElapsedTime(started), 0);
+            throw;
+        }
+        var duration = time.GetElapsedTime(started);
         log.LogInformation("Garbage collection: {Report}", report);
+        metrics.GcPass("completed", duration, report.FreedBytes);
+        await metadata.RecordGcRunAsync(new GcRun(startedAt.ToUnixTimeSeconds(), (long)duration.TotalMilliseconds, report.Objects,
+            report.Nars, report.Chunks, report.FreedBytes, report.LostChunks), ct);
         return report;
     }
 
@@ -57,16 +78,17 @@ internal sealed class GarbageCollector(
         return verify.Missing;
     }
 
-    private async Task<int> DeleteMarkedChunksAsync(CancellationToken ct)
+    private async Task<(int Deleted, long FreedBytes)> DeleteMarkedChunksAsync(CancellationToken ct)
     {
         var deleted = 0;
+        long freed = 0;
         long after = 0;
         while (true)
         {
             var page = await metadata.GetChunksToDeleteAsync(PageSize, after, ct);
             if (page.Count == 0)
             {
-                return deleted;
+                return (deleted, freed);
             }
             after = page[^1].Id;
             var gone = new List<long>();
@@ -79,6 +101,7 @@ internal sealed class GarbageCollector(
                         lock (gone)
                         {
                             gone.Add(chunk.Id);
+                            freed += chunk.FileSize;
                         }
                     }
                     catch (Exception e) when (e is not OperationCanceledException)

@@ -1,4 +1,5 @@
 using Vega.Lite.Config;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Http;
 
@@ -15,9 +16,10 @@ internal sealed class RequestBodyWatchdog : IDisposable
     private readonly TimeSpan _period;
     private readonly ILogger<RequestBodyWatchdog> _log;
 
-    public RequestBodyWatchdog(ServerConfig config, TimeProvider time, ILogger<RequestBodyWatchdog> log)
+    public RequestBodyWatchdog(ServerConfig config, TimeProvider time, ServerMetrics metrics, ILogger<RequestBodyWatchdog> log)
     {
         Time = time;
+        Metrics = metrics;
         _log = log;
         Limits = config.Upload;
         IdleTicks = (long)(config.Upload.IdleTimeout.TotalSeconds * time.TimestampFrequency);
@@ -29,6 +31,9 @@ internal sealed class RequestBodyWatchdog : IDisposable
     public bool Enabled => IdleTicks > 0;
     public UploadConfig Limits { get; }
     public TimeProvider Time { get; }
+
+    /// <summary>Where each body, once it ends, adds the bytes it read.</summary>
+    public ServerMetrics Metrics { get; }
 
     /// <summary>The idle timeout, and the length of each period the minimum rate is averaged over, in timestamp units.</summary>
     public long IdleTicks { get; }

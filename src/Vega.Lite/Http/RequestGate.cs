@@ -1,4 +1,6 @@
+using Vega.Lite.Api;
 using Vega.Lite.Config;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Http;
 
@@ -9,7 +11,7 @@ namespace Vega.Lite.Http;
 /// anything unexpected is logged and answered with Attic's JSON 500, or the connection aborted once the response
 /// has started.
 /// </summary>
-internal sealed class RequestGate(RequestDelegate next, ServerConfig config, ILogger<RequestGate> log)
+internal sealed class RequestGate(RequestDelegate next, ServerConfig config, ServerMetrics metrics, ILogger<RequestGate> log)
 {
     private readonly HashSet<string> _allowedHosts = new(config.AllowedHosts, StringComparer.Ordinal);
 
@@ -36,10 +38,21 @@ internal sealed class RequestGate(RequestDelegate next, ServerConfig config, ILo
         return pending.IsCompletedSuccessfully ? AfterAsync(context) : GuardedAsync(context, pending);
     }
 
-    private static Task AfterAsync(HttpContext context) =>
-        context.GetEndpoint() is null && context.Response.StatusCode == StatusCodes.Status404NotFound && !context.Response.HasStarted
-            ? ApiError.NotFound.ExecuteAsync(context)
-            : Task.CompletedTask;
+    private Task AfterAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (context.GetEndpoint() is null && response.StatusCode == StatusCodes.Status404NotFound && !response.HasStarted)
+        {
+            return ApiError.NotFound.ExecuteAsync(context);
+        }
+        // A NAR stream counts the bytes it writes itself (NarStreamResult); every other body is sent whole.
+        if (response.ContentLength is > 0 and var length && !HttpMethods.IsHead(context.Request.Method)
+            && response.ContentType != NarStreamResult.ContentType)
+        {
+            metrics.Sent(length);
+        }
+        return Task.CompletedTask;
+    }
 
     private async Task GuardedAsync(HttpContext context, Task pending)
     {

@@ -128,6 +128,7 @@ internal sealed class WatchedRequestBody(Stream inner, RequestBodyWatchdog watch
                 _ended = true;
             }
             watchdog.Forget(this);
+            watchdog.Metrics.Received(Volatile.Read(ref _received));
         }
         base.Dispose(disposing);
     }

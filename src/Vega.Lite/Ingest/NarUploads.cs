@@ -4,6 +4,7 @@ using Vega.Lite.Core.IO;
 using Vega.Lite.Core.Nix;
 using Vega.Lite.Http;
 using Vega.Lite.Metadata;
+using Vega.Lite.Observability;
 
 namespace Vega.Lite.Ingest;
 
@@ -13,7 +14,9 @@ namespace Vega.Lite.Ingest;
 /// blob durably) → compare with the claim → record the NAR and what points at it in one transaction. Until that
 /// transaction commits nothing is visible, and a refused or failed upload deletes the blobs it wrote.
 /// </summary>
-internal sealed class NarUploads(NarIngester ingester, MetadataStore metadata, ServerConfig config, ILogger<NarUploads> log)
+internal sealed class NarUploads(
+    NarIngester ingester, MetadataStore metadata, ServerConfig config, ServerMetrics metrics, CacheStatistics statistics,
+    ILogger<NarUploads> log)
 {
     private static readonly ApiError BadNarHashOrSize = ApiError.Request("Bad NAR Hash or Size");
 
@@ -21,6 +24,7 @@ internal sealed class NarUploads(NarIngester ingester, MetadataStore metadata, S
     public async Task<UploadOutcome> UploadAsync(
         UploadTarget target, Stream body, string compression, NarClaim claim, string description, CancellationToken ct)
     {
+        using var timing = metrics.StartUpload(target.Route);
         try
         {
             var outcome = await RunAsync(target, body, compression, claim, description, ct);
@@ -28,19 +32,30 @@ internal sealed class NarUploads(NarIngester ingester, MetadataStore metadata, S
             {
                 log.LogInformation("{Kind} {Upload}: NAR {NarHash}, {NarSize} bytes",
                     stored.Deduplicated ? "Deduplicated" : "Uploaded", description, stored.NarHash.ToNix32String(), stored.NarSize);
+                timing.Outcome = stored.Deduplicated ? "deduplicated" : "stored";
+                statistics.Changed();
+                metrics.UploadStored(stored.NarSize,
+                    stored.Deduplicated ? stored.NarSize : (long)(stored.NarSize * (stored.FracDeduplicated ?? 0)));
+            }
+            else
+            {
+                timing.Outcome = "refused";
             }
             return outcome;
         }
         catch (InvalidDataException e)
         {
+            timing.Outcome = "refused";
             return Refuse(NotANar(e.Message)); // the compressed stream is corrupt
         }
         catch (ChunkCollectedException)
         {
+            timing.Outcome = "refused";
             return Refuse(ApiError.Collected);
         }
         catch (BadHttpRequestException e)
         {
+            timing.Outcome = "cut";
             return Refuse(ApiError.Request($"the upload was cut short: {e.Message}"));
         }
     }

@@ -126,6 +126,9 @@ internal abstract class MetadataDatabase : IDisposable
     /// <summary>SQL for the time, in the encoding of Attic's time columns, <paramref name="unixSeconds"/> seconds after the epoch.</summary>
     public abstract string TimeFromUnixSeconds(string unixSeconds);
 
+    /// <summary>SQL for the unix seconds (a BIGINT) of a time column of Attic's tables.</summary>
+    public abstract string UnixSecondsOf(string timeColumn);
+
     /// <summary>A value for a time column of Attic's tables.</summary>
     public abstract object Time(DateTimeOffset time);
 

@@ -26,22 +26,17 @@ internal sealed partial class MetadataStore
         await command.ExecuteScalarAsync(ct);
     }
 
-    /// <summary>Every live cache, by name, with how many paths it holds and their NARs' total size.</summary>
-    public async Task<IReadOnlyList<(CacheRecord Cache, long Objects, long NarBytes)>> ListCachesAsync(CancellationToken ct)
+    /// <summary>Every live cache, by name.</summary>
+    public async Task<IReadOnlyList<CacheRecord>> ListCachesAsync(CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            $"""
-            SELECT {CacheColumns},
-                   (SELECT COUNT(*) FROM object o WHERE o.cache_id = cache.id),
-                   CAST((SELECT COALESCE(SUM(n.nar_size), 0) FROM object o JOIN nar n ON n.id = o.nar_id WHERE o.cache_id = cache.id) AS BIGINT)
-            FROM cache WHERE deleted_at IS NULL ORDER BY {database.Ordinal("name")}
-            """);
+            $"SELECT {CacheColumns} FROM cache WHERE deleted_at IS NULL ORDER BY {database.Ordinal("name")}");
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var caches = new List<(CacheRecord, long, long)>();
+        var caches = new List<CacheRecord>();
         while (await reader.ReadAsync(ct))
         {
-            caches.Add((ReadCache(reader), reader.GetInt64(8), reader.GetInt64(9)));
+            caches.Add(ReadCache(reader));
         }
         return caches;
     }

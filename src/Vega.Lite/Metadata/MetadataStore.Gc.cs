@@ -65,18 +65,18 @@ internal sealed partial class MetadataStore
     /// Phase 3b: a page of chunks marked for deletion, with their blob keys. A lost chunk a NAR still refers to waits
     /// (MetadataStore.LostChunks.cs): a push of its bytes takes its place in that NAR.
     /// </summary>
-    public async Task<IReadOnlyList<(long Id, string BlobKey)>> GetChunksToDeleteAsync(int limit, long afterId, CancellationToken ct)
+    public async Task<IReadOnlyList<(long Id, string BlobKey, long FileSize)>> GetChunksToDeleteAsync(int limit, long afterId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = Command(connection,
-            $"SELECT id, remote_file FROM chunk WHERE state = 'D' AND id > @after AND NOT {ChunkIsReferenced} ORDER BY id LIMIT @limit");
+            $"SELECT id, remote_file, file_size FROM chunk WHERE state = 'D' AND id > @after AND NOT {ChunkIsReferenced} ORDER BY id LIMIT @limit");
         command.Bind("@after", afterId);
         command.Bind("@limit", limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        var chunks = new List<(long, string)>();
+        var chunks = new List<(long, string, long)>();
         while (await reader.ReadAsync(ct))
         {
-            chunks.Add((reader.GetInt64(0), remoteFiles.KeyOf(reader.GetString(1))));
+            chunks.Add((reader.GetInt64(0), remoteFiles.KeyOf(reader.GetString(1)), NullableLong(reader, 2) ?? 0));
         }
         return chunks;
     }

@@ -233,6 +233,9 @@ internal sealed class SqliteDatabase : MetadataDatabase
     public override string TimeFromUnixSeconds(string unixSeconds) =>
         $"(strftime('%Y-%m-%dT%H:%M:%S', {unixSeconds}, 'unixepoch') || '+00:00')";
 
+    /// <summary>SQLite's date functions read Attic's RFC 3339 text, its nine fraction digits and offset included.</summary>
+    public override string UnixSecondsOf(string timeColumn) => $"CAST(strftime('%s', {timeColumn}) AS BIGINT)";
+
     public override object Time(DateTimeOffset time) => AtticTime.Format(time);
 
     public override string OrderedJoin => "CROSS JOIN";

@@ -94,7 +94,7 @@ public sealed class HealthAndListingTests : IAsyncLifetime
         }
         var metadata = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
             .GetRequiredService<Vega.Lite.Metadata.MetadataStore>(_server.Services);
-        var listed = (await metadata.ListCachesAsync(CancellationToken.None)).ToDictionary(c => c.Cache.Name, c => (c.Objects, c.NarBytes));
+        var listed = (await metadata.GetCacheUsageAsync(CancellationToken.None)).ToDictionary(c => c.Cache.Name, c => (c.Usage.Objects, c.Usage.NarBytes));
         Assert.Equal((2L, (long)(first.Nar.Length + second.Nar.Length)), listed["closed"]);
         Assert.Equal((0L, 0L), listed["open"]);
     }

@@ -38,7 +38,7 @@ public sealed class ConfigReaderTests
         foreach (var key in new[] { "listen", "allowed-hosts", "api-endpoint", "substituter-endpoint", "soft-delete-caches",
                      "require-proof-of-possession", "max-nar-info-size", "[database]", "heartbeat", "[storage]", "region", "bucket",
                      "endpoint", "[storage.credentials]", "[chunking]", "nar-size-threshold", "min-size", "avg-size", "max-size",
-                     "[compression]", "level", "[garbage-collection]", "interval", "default-retention-period", "check-blobs", "[jwt]",
+                     "[compression]", "level", "[metrics]", "enabled", "token", "[garbage-collection]", "interval", "default-retention-period", "check-blobs", "[jwt]",
                      "token-bound-issuer", "token-bound-audiences", "[jwt.signing]", "token-rs256-secret-base64",
                      "token-rs256-pubkey-base64", "token-hs256-secret-base64" })
         {

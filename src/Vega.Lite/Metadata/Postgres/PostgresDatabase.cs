@@ -252,6 +252,8 @@ internal sealed class PostgresDatabase : MetadataDatabase
 
     public override string TimeFromUnixSeconds(string unixSeconds) => $"to_timestamp({unixSeconds})";
 
+    public override string UnixSecondsOf(string timeColumn) => $"CAST(floor(EXTRACT(EPOCH FROM {timeColumn})) AS BIGINT)";
+
     /// <summary>timestamptz takes a UTC <see cref="DateTime"/> (Npgsql refuses other kinds for it).</summary>
     public override object Time(DateTimeOffset time) => time.UtcDateTime;
 
