@@ -1,5 +1,5 @@
-# The package and the NixOS module. Written where no nixpkgs exists: parsed and its module logic tested by
-# tests/nix, never built or evaluated against nixpkgs (see nixos-module/README.md).
+# The package, its container image and the NixOS module. Written where no nixpkgs exists: parsed and its module logic
+# tested by tests/nix, never built or evaluated against nixpkgs (see nixos-module/README.md, docker/README.md).
 {
   description = "vega-lite: a Nix binary cache server compatible with Attic's atticd, and its NixOS module";
 
@@ -16,6 +16,8 @@
       packages.${system} = {
         vega-lite = pkgs.callPackage ./nix/package.nix { };
         default = self.packages.${system}.vega-lite;
+        # The container image of docker/Dockerfile, by dockerTools: `nix build .#image && docker load < result`.
+        image = pkgs.callPackage ./nix/image.nix { vega-lite = self.packages.${system}.vega-lite; };
       };
 
       # pkgs.vega-lite-server: nixpkgs already has a vega-lite (the Vega-Lite visualization grammar).

@@ -5,6 +5,8 @@
 # the nginx end-to-end test and the benchmark, wrk for the benchmark, node and npm, shellcheck for scripts/lint.sh
 # and the Nix tests (tests/nix), which also need jq, strace and systemd-analyze; PostgreSQL 15 (postgresql-15 and
 # postgresql-client-15) for the PostgreSQL tests; chromium and chromium-driver for the status page's browser test;
+# podman, runc (its OCI runtime there), containernetworking-plugins and iptables (for -p) and debootstrap (the local
+# base images) for docker/podman-test.sh;
 # from npm s3rver (an S3 server for the S3 storage tests) and dockerlinter (scripts/lint.sh's Dockerfile linter) into
 # the git-ignored .deps/.
 # Idempotent; a no-op when everything is present.
@@ -52,6 +54,13 @@ command -v setpriv >/dev/null || needed+=(util-linux)
 # initdb and postgres from Debian's versioned directory as the postgres user (the server package creates that user).
 [ -x /usr/lib/postgresql/15/bin/postgres ] || needed+=(postgresql-15)
 [ -x /usr/lib/postgresql/15/bin/psql ] || needed+=(postgresql-client-15)
+# docker/podman-test.sh: rootful podman with runc (crun 1.8 refuses a hybrid cgroup host), CNI's bridge and portmap
+# plugins and iptables for its published port, and debootstrap for the base images (there is no registry).
+command -v podman >/dev/null || needed+=(podman)
+command -v runc >/dev/null || needed+=(runc)
+[ -x /usr/lib/cni/portmap ] || needed+=(containernetworking-plugins)
+command -v iptables >/dev/null || needed+=(iptables)
+command -v debootstrap >/dev/null || needed+=(debootstrap)
 for lib in libsodium.so.23:libsodium23 libzstd.so.1:libzstd1 liblzma.so.5:liblzma5; do
   # grep reads to the end (not -q): an early exit would SIGPIPE ldconfig and, under pipefail, look like a miss.
   ldconfig -p | grep "${lib%%:*}" >/dev/null || needed+=("${lib##*:}")

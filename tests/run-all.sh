@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint the shell scripts and the Dockerfile, build with warnings as errors, publish the Native
 # AOT binary and check that it is one static file, check the Docker image's build step and runtime contract without an
-# engine, check the NixOS module and the Nix files (tests/nix), then run the unit,
+# engine, build and run the image with podman, check the NixOS module and the Nix files (tests/nix), then run the unit,
 # in-process HTTP and end-to-end tests (the e2e ones drive the published binary with real Nix), on SQLite and again on
 # PostgreSQL.
 # Prints one closing line "N passed, N failed, N skipped" and exits non-zero if anything failed or was skipped (the
@@ -50,6 +50,8 @@ export VEGA_LITE_SCREENSHOTS="$root/artifacts/screenshots"   # the status page's
 
 echo "== docker: the image's runtime contract (docker/smoke.sh), no engine"
 check docker/smoke.sh bash docker/smoke.sh "$root/artifacts/bin"
+echo "== docker: docker/Dockerfile built and run with podman on local bases (docker/podman-test.sh)"
+check docker/podman-test.sh bash docker/podman-test.sh
 
 echo "== nix module (every .nix file parses; the NixOS module evaluated, built and run: tests/nix)"
 check tests/nix bash tests/nix/run.sh
