@@ -21,7 +21,7 @@ cleanup() { vega_stop; nginx_stop; rm -rf "$work"; }
 trap cleanup EXIT
 # Best (maximum) of the wrk runs' Requests/sec.
 wrk_rps() { wrk -t2 -c32 -d"${seconds}s" --latency "$1" | awk '/Requests\/sec/ {print $2}'; }
-vega_write_config "$work" "$vega_port"
+vega_write_config "$work" "$vega_port" "${VEGA_BENCH_TOML:-}"   # VEGA_BENCH_TOML: server settings to add
 
 echo "== start vega-lite: time from exec to the first 200"
 start=$(ms_now)

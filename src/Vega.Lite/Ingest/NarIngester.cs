@@ -131,7 +131,7 @@ internal sealed class NarIngester(IBlobStorage storage, MetadataStore metadata, 
     /// </summary>
     private async Task IngestChunkedAsync(Stream nar, PendingNar pending, CancellationToken ct)
     {
-        var reader = new ChunkReader(nar, _cdc!);
+        using var reader = new ChunkReader(nar, _cdc!);
         using var lookup = metadata.OpenChunkLookup(compression.NarInfoName);
         var inFlight = new Queue<Task<StoredChunk>>();
         var firstOfHash = new ConcurrentDictionary<NixHash, Task<StoredChunk>>();

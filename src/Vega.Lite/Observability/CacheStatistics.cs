@@ -12,8 +12,9 @@ internal sealed record StatisticsSnapshot(
 
 /// <summary>
 /// The sums the status page and the metrics' gauges show. They are sums over every path, too dear for each request:
-/// read again by whoever asks first once the snapshot is <see cref="MaxAge"/> old, or <see cref="MinAge"/> old when the
-/// database reported a change since (a push, a new cache: <see cref="Changed"/>); concurrent askers share that read.
+/// read again by whoever asks first once the snapshot is <see cref="MaxAge"/> old, or at once when the database reported
+/// a change since (a push, a new cache: <see cref="Changed"/>), though never twice within <see cref="MinAge"/>;
+/// concurrent askers share that read.
 /// Each read is sampled into <c>vega_storage_sample</c> for the status page's stored-bytes chart.
 /// </summary>
 internal sealed class CacheStatistics
@@ -56,13 +57,12 @@ internal sealed class CacheStatistics
     /// <summary>What the snapshot sums changed in the database (a path or a cache), by this process or another.</summary>
     public void Changed() => _changed = true;
 
-    private bool IsFresh(StatisticsSnapshot snapshot)
-    {
-        var age = _time.GetUtcNow() - snapshot.TakenAt;
-        return age < MinAge || (age < MaxAge && !_changed);
-    }
+    private bool IsFresh(StatisticsSnapshot snapshot) => _time.GetUtcNow() - snapshot.TakenAt < MaxAge && !_changed;
 
-    /// <summary>The latest snapshot, read again first unless it is fresh enough.</summary>
+    /// <summary>
+    /// The latest snapshot, read again first unless it is fresh. After a change, a snapshot younger than
+    /// <see cref="MinAge"/> is read again once it is that old: the caller waits for it rather than see the old sums.
+    /// </summary>
     public async Task<StatisticsSnapshot> GetAsync(CancellationToken ct)
     {
         if (IsFresh(_snapshot))
@@ -74,6 +74,11 @@ internal sealed class CacheStatistics
         {
             if (!IsFresh(_snapshot))
             {
+                var age = _time.GetUtcNow() - _snapshot.TakenAt;
+                if (age < MinAge)
+                {
+                    await Task.Delay(MinAge - age, _time, ct);
+                }
                 _changed = false; // before the read: a change during it is seen by the next
                 var caches = await _metadata.GetCacheUsageAsync(ct);
                 var storage = await _metadata.GetStorageUsageAsync(ct);

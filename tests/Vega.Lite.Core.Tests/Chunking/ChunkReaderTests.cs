@@ -9,7 +9,7 @@ public sealed class ChunkReaderTests
 
     private static async Task<List<byte[]>> Chunks(Stream input, FastCdc cdc)
     {
-        var reader = new ChunkReader(input, cdc);
+        using var reader = new ChunkReader(input, cdc);
         var chunks = new List<byte[]>();
         while (true)
         {
