@@ -98,7 +98,7 @@ public sealed class AtticDatabaseTests : IDisposable
 
         var check = await Processes.RunAsync(VegaLiteProcess.Binary, ["-f", config, "--mode", "check-config"], timeout: TimeSpan.FromSeconds(30));
         Assert.True(check.ExitCode == 0, check.Describe("check-config"));
-        Assert.Contains($"database: {database}: Attic's schema, level L2 (15 migrations); Vega.Lite's tables, all 3 migrations applied; " +
+        Assert.Contains($"database: {database}: Attic's schema, level L2 (15 migrations); Vega.Lite's tables, all 4 migrations applied; " +
             "1 caches, 0 store paths", check.Stdout);
 
         await using var server = await VegaLiteProcess.StartAsync(_directory);

@@ -57,7 +57,7 @@ public sealed class PostgresDatabaseTests : IDisposable
 
         var check = await RunAsync(config, "check-config");
         Assert.True(check.ExitCode == 0, check.Describe("check-config"));
-        Assert.Contains($"database: PostgreSQL at {url}: Attic's schema, level L2 (15 migrations); Vega.Lite's tables, all 3 migrations applied; 0 caches", check.Stdout);
+        Assert.Contains($"database: PostgreSQL at {url}: Attic's schema, level L2 (15 migrations); Vega.Lite's tables, all 4 migrations applied; 0 caches", check.Stdout);
 
         using var nix = new NixEnvironment();
         var closure = await TestClosure.BuildAsync(nix);

@@ -72,6 +72,33 @@ public sealed class StatusPageBrowserTests : IAsyncLifetime
         Assert.True(errors.Count == 0, "console: " + string.Join("\n", errors));
     }
 
+    /// <summary>
+    /// Clicks a form's button and waits (at most 15 s) for the page the POST redirects to: a click returns before the
+    /// navigation, so the old page's elements would still be found, or go stale while being read.
+    /// </summary>
+    private static void ClickAndWaitForNextPage(IWebDriver browser, By button)
+    {
+        var old = browser.FindElement(By.TagName("html"));
+        browser.FindElement(button).Click();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (true)
+        {
+            try
+            {
+                _ = old.TagName; // throws once the old document is gone
+            }
+            catch (StaleElementReferenceException)
+            {
+                if ((string)((IJavaScriptExecutor)browser).ExecuteScript("return document.readyState;")! == "complete")
+                {
+                    return;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the form's POST did not lead to a new page within 15 s");
+            Thread.Sleep(50);
+        }
+    }
+
     [Fact]
     public async Task It_renders_in_Chromium_with_the_apis_figures_and_shows_a_private_cache_only_with_its_token()
     {
@@ -118,7 +145,7 @@ public sealed class StatusPageBrowserTests : IAsyncLifetime
         // The token, typed into the page's form: the private cache appears, and stays across a reload (the cookie).
         var reader = await _server.MakeTokenAsync("--pull", "secret-*");
         browser.FindElement(By.Id("token")).SendKeys(reader);
-        browser.FindElement(By.Id("use-token")).Click();
+        ClickAndWaitForNextPage(browser, By.Id("use-token"));
         Assert.Equal(["public-stuff", "secret-stuff"], Caches(browser));
         Assert.Equal("1", Figure(browser, "secret-stuff", "objects"));
         Assert.Contains("e2e", browser.FindElement(By.Id("signed-in")).Text);
@@ -133,7 +160,7 @@ public sealed class StatusPageBrowserTests : IAsyncLifetime
         Assert.True(overflow <= 0, $"{overflow} px wider than a phone's window");
         ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(ScreenshotPath("status-phone.png"));
 
-        browser.FindElement(By.Id("forget")).Click();
+        ClickAndWaitForNextPage(browser, By.Id("forget"));
         Assert.Equal(["public-stuff"], Caches(browser));
         AssertNoConsoleErrors(browser);
     }
