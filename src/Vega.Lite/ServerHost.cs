@@ -75,6 +75,10 @@ internal static class ServerHost
         // Fail at start, not on the first request, when the storage root, the S3 endpoint or the signing key is unusable.
         app.Services.GetRequiredService<IBlobStorage>();
         app.Services.GetRequiredService<TokenAuthority>();
+        var holdsLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<NarUploads>();
+        app.Services.GetRequiredService<MetadataStore>().HoldsLeftBehind += reason => holdsLog.LogWarning(
+            "An upload's holds on reused NAR and chunk rows could not be given back ({Reason}); they keep those rows from " +
+            "garbage collection until cleared (docs/attic-database.md §5.3)", reason);
         if (jsonLogs)
         {
             app.UseMiddleware<AccessLog>(); // outermost: it sees the status the gate gives too

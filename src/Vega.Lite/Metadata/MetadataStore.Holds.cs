@@ -62,11 +62,36 @@ internal sealed partial class MetadataStore
             return;
         }
         var ct = CancellationToken.None; // a cancelled request still gives its holds back
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await ChangeHoldsAsync(connection, transaction, "nar", holds.Nars, "- 1", "AND n.holders_count > 0", ct);
-        await ChangeHoldsAsync(connection, transaction, "chunk", holds.Chunks, "- 1", "AND n.holders_count > 0", ct);
-        await transaction.CommitAsync(ct);
+        // PostgreSQL may end this transaction to break a deadlock with another upload holding or releasing the same
+        // rows (seen with eight pushes of one NAR through three replicas): it rolled back whole, so it is run again.
+        // The upload itself is recorded by then; after the last try its holds stay behind, as a crash would leave them.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await ChangeHoldsAsync(connection, transaction, "nar", holds.Nars, "- 1", "AND n.holders_count > 0", ct);
+                await ChangeHoldsAsync(connection, transaction, "chunk", holds.Chunks, "- 1", "AND n.holders_count > 0", ct);
+                await transaction.CommitAsync(ct);
+                return;
+            }
+            catch (DbException e) when (database.LostRace(e) && attempt < ReleaseAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10 * attempt * Random.Shared.Next(1, 4)), ct);
+            }
+            catch (DbException e) when (database.LostRace(e))
+            {
+                HoldsLeftBehind?.Invoke(e.Message);
+                return;
+            }
+        }
     }
+
+    /// <summary>Times a release is tried before its holds are left behind.</summary>
+    private const int ReleaseAttempts = 8;
+
+    /// <summary>Raised with the database's reason when an upload's holds could not be given back.</summary>
+    public event Action<string>? HoldsLeftBehind;
 
     /// <summary>Changes the hold count of these rows of <paramref name="table"/> (nar or chunk, as <c>n</c>) that meet <paramref name="condition"/>; returns how many.</summary>
     private async Task<int> ChangeHoldsAsync(
